@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages skuld needs to build and test, when missing.
+# Needs root (or sudo) for apt-get; prints the command to run otherwise.
+missing=""
+command -v flex  >/dev/null 2>&1 || missing="$missing flex"
+command -v bison >/dev/null 2>&1 || missing="$missing bison"
+command -v cc    >/dev/null 2>&1 || missing="$missing gcc"
+command -v make  >/dev/null 2>&1 || missing="$missing make"
+[ -f /usr/include/uthash.h ]       || missing="$missing uthash-dev"
+[ -f /usr/include/cmocka.h ]       || missing="$missing libcmocka-dev"
+[ -f /usr/include/jansson.h ]      || missing="$missing libjansson-dev"
+[ -z "$missing" ] && exit 0
+echo "skuld: installing missing packages:$missing" >&2
+if [ "$(id -u)" = 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "skuld: run as root: apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+$SUDO apt-get update -qq >&2 || exit 1
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2 || exit 1
