@@ -1,0 +1,60 @@
+/* diag.h — diagnostics: records queued during a run, printed at the end.
+ *
+ * A diagnostic has a severity, a stable code (the SEMANTICS.md rule such as "C3", or
+ * "syntax", "include", "io", ...), one sentence of message, an optional help line
+ * ("did you mean ...") and a location. Text output follows LANGUAGE.md:
+ *
+ *   in file included from rules/all.skuld:2:1:
+ *   rules/contoso.skuld:14:11: error: unknown plan 'EXCHANGE_S_ENTERPRIZE'
+ *      14 |     plans EXCHANGE_S_ENTERPRIZE, SHAREPOINTENTERPRISE;
+ *         |           ^~~~~~~~~~~~~~~~~~~~~
+ *         = help: did you mean 'EXCHANGE_S_ENTERPRISE'?
+ *
+ * JSON output is an array of {file, line, column, end_line, end_column, severity,
+ * code, message, help}. At most `limit` diagnostics are kept; the rest are counted.
+ *
+ * Ownership: the list owns its records and their strings; the SourceSet is borrowed
+ * and must outlive printing.
+ */
+#ifndef SKULD_DIAG_H
+#define SKULD_DIAG_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "loc.h"
+#include "source.h"
+
+typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
+
+typedef struct {
+    Severity severity;
+    SkLoc loc;
+    char *code;
+    char *message;
+    char *help;     /* NULL when none */
+} Diag;
+
+typedef struct {
+    Diag *items;
+    size_t count, cap;
+    size_t errors, warnings, notes;   /* all reported, kept or not */
+    size_t dropped;                   /* past the limit */
+    size_t limit;                     /* 0 = no limit */
+    SourceSet *sources;               /* borrowed */
+} DiagList;
+
+void diag_init(DiagList *list, SourceSet *sources);
+void diag_free(DiagList *list);
+
+/* Adds a diagnostic; help may be NULL. The message is printf-formatted. */
+void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const char *help,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+void diag_print_text(const DiagList *list, FILE *out);
+void diag_print_json(const DiagList *list, FILE *out);
+
+/* Quotes a name for a message: 'name', cut to 60 characters with an ellipsis. The
+ * result lives in one of four rotating static buffers. */
+const char *diag_name(const char *name);
+
+#endif

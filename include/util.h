@@ -1,0 +1,43 @@
+/* util.h — small helpers shared by every module: formatted allocation, a growable
+ * string buffer, and the one place uthash is configured.
+ */
+#ifndef SKULD_UTIL_H
+#define SKULD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Like vasprintf: *out receives a malloc'd string the caller frees; -1 on no memory. */
+int vasprintf_portable(char **out, const char *fmt, va_list ap);
+/* A malloc'd formatted string, or NULL on no memory. */
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_ndup(const char *s, size_t n);
+
+/* A growable byte string; always NUL-terminated once anything was added. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+    int failed;      /* an allocation failed */
+} StrBuf;
+
+void sb_add(StrBuf *sb, const char *s, size_t n);
+void sb_puts(StrBuf *sb, const char *s);
+void sb_printf(StrBuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the string to the caller (who frees it) and empties sb. Never NULL. */
+char *sb_take(StrBuf *sb);
+void sb_free(StrBuf *sb);
+
+/* Grows *items (of elem_size bytes) so that index `need - 1` fits; 0 on no memory. */
+int grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
+
+/* ASCII case-insensitive comparison of two NUL-terminated strings. */
+int str_ieq(const char *a, const char *b);
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), 0 when invalid. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
+/* 1 when s (len bytes) is valid UTF-8; else 0 and *bad is the offset of the first bad byte. */
+int utf8_valid(const char *s, size_t len, size_t *bad);
+
+#endif

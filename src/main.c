@@ -1,0 +1,40 @@
+/* main.c — `skuld COMMAND ...`: dispatch to the commands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char usage[] =
+    "usage: skuld COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Group-based licensing rules for Microsoft 365 / Entra ID, checked and evaluated\n"
+    "before anything changes in the tenant.\n"
+    "\n"
+    "commands:\n"
+    "  check RULES...                 compile rule files; report errors and warnings\n"
+    "  eval  RULES... --tenant DIR    assignments, violations and seat counts\n"
+    "\n"
+    "RULES are .skuld files or directories (every *.skuld directly inside).\n"
+    "Run 'skuld COMMAND --help' for a command's options.\n"
+    "exit status: 0 done, 1 done with errors or violations, 2 could not do the job\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("skuld %s\n", SKULD_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
+    fprintf(stderr, "skuld: unknown command '%s'\n\n%s", cmd, usage);
+    return 2;
+}

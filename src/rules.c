@@ -1,0 +1,194 @@
+/* rules.c — reading rule files, directories and includes (see rules.h). */
+#include "rules.h"
+#include "parse.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAX_INCLUDE_DEPTH 64
+#define DEFAULT_MAX_FILE_BYTES ((size_t)1 << 30)
+
+void rules_init(RuleSet *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    source_set_init(&rs->sources);
+    rs->sources.max_bytes = DEFAULT_MAX_FILE_BYTES;
+    diag_init(&rs->diags, &rs->sources);
+    rs->max_include_depth = DEFAULT_MAX_INCLUDE_DEPTH;
+}
+
+void rules_free(RuleSet *rs)
+{
+    stmt_list_free(&rs->stmts);
+    diag_free(&rs->diags);
+    source_set_free(&rs->sources);
+}
+
+/* Location of byte `off` of a file, for errors found before parsing. */
+static SkLoc offset_loc(const SourceFile *f, int file, size_t off)
+{
+    int line = 1, col = 1;
+    for (size_t i = 0; i < off && i < f->len; i++) {
+        if (f->text[i] == '\n') { line++; col = 1; }
+        else col++;
+    }
+    SkLoc loc = { file, line, col, line, col };
+    return loc;
+}
+
+/* Rejects binary and non-UTF-8 files with one located message. */
+static int validate_text(RuleSet *rs, int file)
+{
+    const SourceFile *f = &rs->sources.files[file];
+    const char *nul = memchr(f->text, 0, f->len);
+    size_t bad;
+    if (nul) {
+        diag_add(&rs->diags, SEV_ERROR, offset_loc(f, file, (size_t)(nul - f->text)), "io",
+                 "rule files are text; is this a binary file?", "NUL byte in a rule file");
+        rs->unreadable = 1;
+        return 0;
+    }
+    if (!utf8_valid(f->text, f->len, &bad)) {
+        diag_add(&rs->diags, SEV_ERROR, offset_loc(f, file, bad), "io",
+                 "save the file as UTF-8", "invalid UTF-8 (byte 0x%02x)", (unsigned char)f->text[bad]);
+        rs->unreadable = 1;
+        return 0;
+    }
+    return 1;
+}
+
+/* The folder part of a path, with a trailing slash ("" for a bare file name). */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? str_ndup(path, (size_t)(slash - path + 1)) : str_ndup("", 0);
+}
+
+typedef struct {
+    RuleSet *rs;
+    int *stack;             /* files being read, outermost first */
+    int depth;
+} Loader;
+
+static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc);
+
+/* Splices file `file`'s statements into the rule set, following its includes. */
+static void read_parsed(Loader *ld, int file)
+{
+    RuleSet *rs = ld->rs;
+    StmtList own = {0};
+    parse_rule_file(&rs->sources, file, &own, &rs->diags);
+    if (own.count == 0 && rs->sources.files[file].len == 0) {
+        SkLoc at = { file, 1, 1, 1, 1 };
+        diag_add(&rs->diags, SEV_ERROR, at, "empty", "an empty file is usually a mistake: remove it or add rules",
+                 "the rule file is empty");
+    }
+    char *folder = folder_of(rs->sources.files[file].path);
+    Stmt *s = own.head;
+    while (s) {
+        Stmt *next = s->next;
+        stmt_list_append(&rs->stmts, s);
+        if (s->kind == ST_INCLUDE && folder) {
+            const char *target = s->u.include.path.text;
+            char *joined = target[0] == '/' ? str_ndup(target, strlen(target)) : str_printf("%s%s", folder, target);
+            if (joined) {
+                ld->stack[ld->depth++] = file;
+                load_file(ld, joined, file, s->u.include.path.loc);
+                ld->depth--;
+                free(joined);
+            }
+        }
+        s = next;
+    }
+    free(folder);
+}
+
+static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc)
+{
+    RuleSet *rs = ld->rs;
+    if (ld->depth > rs->max_include_depth) {
+        diag_add(&rs->diags, SEV_ERROR, include_loc, "include", "raise the limit with --max-include-depth",
+                 "includes nested deeper than %d files", rs->max_include_depth);
+        return;
+    }
+    char err[512];
+    int index;
+    SourceStatus st = source_load(&rs->sources, path, included_from, include_loc, &index, err, sizeof err);
+    if (st == SOURCE_ERROR) {
+        diag_add(&rs->diags, SEV_ERROR, include_loc, included_from >= 0 ? "include" : "io", NULL, "%s", err);
+        if (included_from < 0) rs->unreadable = 1;
+        return;
+    }
+    if (st == SOURCE_ALREADY_LOADED) {
+        for (int i = 0; i < ld->depth; i++) {
+            if (ld->stack[i] == index) {
+                diag_add(&rs->diags, SEV_ERROR, include_loc, "include", "remove one of the includes that form the cycle",
+                         "include cycle: '%s' includes itself through '%s'", rs->sources.files[index].path,
+                         rs->sources.files[included_from].path);
+                return;
+            }
+        }
+        return;   /* read once (LANGUAGE.md) */
+    }
+    if (!validate_text(rs, index)) return;
+    read_parsed(ld, index);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.skuld directly inside dir, sorted by name. */
+static void load_directory(Loader *ld, const char *dir)
+{
+    RuleSet *rs = ld->rs;
+    DIR *d = opendir(dir);
+    if (!d) {
+        diag_add(&rs->diags, SEV_ERROR, loc_none(), "io", NULL, "cannot read directory '%s'", dir);
+        rs->unreadable = 1;
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 7 || strcmp(e->d_name + len - 6, ".skuld") != 0 || e->d_name[0] == '.') continue;
+        if (!grow_array((void **)&names, &cap, n + 1, sizeof *names)) break;
+        size_t dl = strlen(dir);
+        names[n] = str_printf("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name);
+        if (names[n]) n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    if (n == 0)
+        diag_add(&rs->diags, SEV_WARNING, loc_none(), "io", NULL, "no .skuld files in directory '%s'", dir);
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) load_file(ld, names[i], -1, loc_none());
+        free(names[i]);
+    }
+    free(names);
+}
+
+size_t rules_load(RuleSet *rs, char *const *paths, int npaths)
+{
+    Loader ld = { rs, NULL, 0 };
+    ld.stack = malloc(((size_t)rs->max_include_depth + 2) * sizeof *ld.stack);
+    if (!ld.stack) {
+        diag_add(&rs->diags, SEV_ERROR, loc_none(), "io", NULL, "out of memory");
+        rs->unreadable = 1;
+        return rs->diags.errors;
+    }
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) load_directory(&ld, paths[i]);
+        else load_file(&ld, paths[i], -1, loc_none());
+    }
+    free(ld.stack);
+    return rs->diags.errors;
+}

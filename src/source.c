@@ -1,0 +1,164 @@
+/* source.c — reading rule files whole, once, and finding their lines. */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void source_set_init(SourceSet *set)
+{
+    memset(set, 0, sizeof *set);
+}
+
+void source_set_free(SourceSet *set)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        free(set->files[i].path);
+        free(set->files[i].text);
+        free(set->files[i].line_starts);
+    }
+    free(set->files);
+    memset(set, 0, sizeof *set);
+}
+
+/* Reads an open regular file whole into a NUL-terminated buffer. */
+static char *read_all(int fd, size_t size_hint, size_t max_bytes, size_t *len, int *err)
+{
+    size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
+    char *buf = malloc(cap);
+    if (!buf) { *err = ENOMEM; return NULL; }
+    for (;;) {
+        if (used + 1 >= cap) {
+            if (max_bytes && used > max_bytes) { free(buf); *err = EFBIG; return NULL; }
+            char *grown = realloc(buf, cap * 2);
+            if (!grown) { free(buf); *err = ENOMEM; return NULL; }
+            buf = grown;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, buf + used, cap - 1 - used);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            *err = errno;
+            free(buf);
+            return NULL;
+        }
+        if (got == 0) break;
+        used += (size_t)got;
+    }
+    if (max_bytes && used > max_bytes) { free(buf); *err = EFBIG; return NULL; }
+    buf[used] = 0;
+    *len = used;
+    return buf;
+}
+
+SourceStatus source_load(SourceSet *set, const char *path, int included_from, SkLoc include_loc,
+                         int *index, char *errbuf, size_t errlen)
+{
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; we refuse it below. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return SOURCE_ERROR;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(errbuf, errlen, "cannot read '%s': %s", path, strerror(errno));
+        close(fd);
+        return SOURCE_ERROR;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(errbuf, errlen, "'%s' is a directory, not a rule file", path);
+        close(fd);
+        return SOURCE_ERROR;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(errbuf, errlen, "'%s' is not a regular file (a device, FIFO or socket)", path);
+        close(fd);
+        return SOURCE_ERROR;
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        if (set->files[i].dev == st.st_dev && set->files[i].ino == st.st_ino) {
+            close(fd);
+            *index = (int)i;
+            return SOURCE_ALREADY_LOADED;
+        }
+    }
+    if (set->max_bytes && (size_t)st.st_size > set->max_bytes) {
+        snprintf(errbuf, errlen, "'%s' is larger than the limit of %zu bytes", path, set->max_bytes);
+        close(fd);
+        return SOURCE_ERROR;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    size_t len = 0;
+    int err = 0;
+    char *text = read_all(fd, (size_t)st.st_size, set->max_bytes, &len, &err);
+    close(fd);
+    if (!text) {
+        if (err == EFBIG)
+            snprintf(errbuf, errlen, "'%s' is larger than the limit of %zu bytes", path, set->max_bytes);
+        else
+            snprintf(errbuf, errlen, "cannot read '%s': %s", path, strerror(err));
+        return SOURCE_ERROR;
+    }
+    if (set->count == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 8;
+        SourceFile *grown = realloc(set->files, cap * sizeof *grown);
+        if (!grown) {
+            free(text);
+            snprintf(errbuf, errlen, "out of memory reading '%s'", path);
+            return SOURCE_ERROR;
+        }
+        set->files = grown;
+        set->cap = cap;
+    }
+    SourceFile *f = &set->files[set->count];
+    memset(f, 0, sizeof *f);
+    f->path = strdup(path);
+    if (!f->path) {
+        free(text);
+        snprintf(errbuf, errlen, "out of memory reading '%s'", path);
+        return SOURCE_ERROR;
+    }
+    f->text = text;
+    f->len = len;
+    f->included_from = included_from;
+    f->include_loc = include_loc;
+    f->dev = st.st_dev;
+    f->ino = st.st_ino;
+    *index = (int)set->count++;
+    return SOURCE_OK;
+}
+
+/* Indexes the line starts of f (once). Returns 0 on no memory. */
+static int index_lines(SourceFile *f)
+{
+    if (f->line_starts) return 1;
+    size_t n = 1;
+    for (size_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n') n++;
+    f->line_starts = malloc(n * sizeof *f->line_starts);
+    if (!f->line_starts) return 0;
+    size_t k = 0;
+    f->line_starts[k++] = 0;
+    for (size_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n') f->line_starts[k++] = i + 1;
+    f->nlines = n;
+    return 1;
+}
+
+const char *source_line(SourceSet *set, int file, int line, size_t *len)
+{
+    if (file < 0 || (size_t)file >= set->count || line < 1) return NULL;
+    SourceFile *f = &set->files[file];
+    if (!index_lines(f) || (size_t)line > f->nlines) return NULL;
+    size_t start = f->line_starts[line - 1];
+    size_t end = (size_t)line < f->nlines ? f->line_starts[line] - 1 : f->len;
+    if (end > start && f->text[end - 1] == '\r') end--;
+    *len = end - start;
+    return f->text + start;
+}

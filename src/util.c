@@ -1,0 +1,149 @@
+/* util.c — shared helpers (see util.h). */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int vasprintf_portable(char **out, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    *out = NULL;
+    if (n < 0) return -1;
+    char *s = malloc((size_t)n + 1);
+    if (!s) return -1;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    *out = s;
+    return n;
+}
+
+char *str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s;
+    if (vasprintf_portable(&s, fmt, ap) < 0) s = NULL;
+    va_end(ap);
+    return s;
+}
+
+char *str_ndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
+void sb_add(StrBuf *sb, const char *s, size_t n)
+{
+    if (sb->failed) return;
+    if (sb->len + n + 1 > sb->cap) {
+        size_t cap = sb->cap ? sb->cap : 64;
+        while (cap < sb->len + n + 1) cap *= 2;
+        char *grown = realloc(sb->data, cap);
+        if (!grown) { sb->failed = 1; return; }
+        sb->data = grown;
+        sb->cap = cap;
+    }
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = 0;
+}
+
+void sb_puts(StrBuf *sb, const char *s)
+{
+    sb_add(sb, s, strlen(s));
+}
+
+void sb_printf(StrBuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s;
+    int n = vasprintf_portable(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0) { sb->failed = 1; return; }
+    sb_add(sb, s, (size_t)n);
+    free(s);
+}
+
+char *sb_take(StrBuf *sb)
+{
+    char *s = sb->data;
+    if (!s || sb->failed) {
+        free(s);
+        s = strdup("");
+    }
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+    return s;
+}
+
+void sb_free(StrBuf *sb)
+{
+    free(sb->data);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+}
+
+int grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap) return 1;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) n *= 2;
+    void *grown = realloc(*items, n * elem_size);
+    if (!grown) return 0;
+    *items = grown;
+    *cap = n;
+    return 1;
+}
+
+int str_ieq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'A' && ca <= 'Z') ca += 32;
+        if (cb >= 'A' && cb <= 'Z') cb += 32;
+        if (ca != cb) return 0;
+        if (!ca) return 1;
+    }
+}
+
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    else return 0;
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+    return len;
+}
+
+int utf8_valid(const char *s, size_t len, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (p[i] < 0x80) { i++; continue; }
+        size_t n = utf8_seq_len(p + i, len - i);
+        if (!n) { *bad = i; return 0; }
+        i += n;
+    }
+    return 1;
+}
