@@ -32,6 +32,7 @@ typedef struct {
     char *code;
     char *message;
     char *help;     /* NULL when none */
+    char *path;     /* a data file (not a rule file) the location is in, or NULL */
 } Diag;
 
 typedef struct {
@@ -49,6 +50,10 @@ void diag_free(DiagList *list);
 /* Adds a diagnostic; help may be NULL. The message is printf-formatted. */
 void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const char *help,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* A diagnostic about a data file (CSV, JSON): shown as path:line:column, no excerpt. */
+void diag_add_file(DiagList *list, Severity sev, const char *path, int line, int column, const char *code,
+                   const char *help, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
 void diag_print_text(const DiagList *list, FILE *out);
 void diag_print_json(const DiagList *list, FILE *out);

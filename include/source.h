@@ -47,6 +47,10 @@ void source_set_free(SourceSet *set);
 SourceStatus source_load(SourceSet *set, const char *path, int included_from, SkLoc include_loc,
                          int *index, char *errbuf, size_t errlen);
 
+/* Reads a whole regular file (not a directory, FIFO or device) into a malloc'd,
+ * NUL-terminated buffer the caller frees; NULL with errbuf set on failure. */
+char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbuf, size_t errlen);
+
 /* Line `line` (1-based) of file `file`, without its line end: *len bytes at the result.
  * NULL when out of range. */
 const char *source_line(SourceSet *set, int file, int line, size_t *len);

@@ -22,37 +22,58 @@ void diag_free(DiagList *list)
         free(list->items[i].code);
         free(list->items[i].message);
         free(list->items[i].help);
+        free(list->items[i].path);
     }
     free(list->items);
     list->items = NULL;
     list->count = list->cap = 0;
 }
 
-void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const char *help,
-              const char *fmt, ...)
+/* Adds a record; message is taken over (malloc'd, may be NULL on no memory). */
+static void add_record(DiagList *list, Severity sev, SkLoc loc, const char *path, const char *code,
+                       const char *help, char *message)
 {
     if (sev == SEV_ERROR) list->errors++;
     else if (sev == SEV_WARNING) list->warnings++;
     else list->notes++;
-    if (list->limit && list->count >= list->limit) { list->dropped++; return; }
+    if (list->limit && list->count >= list->limit) { list->dropped++; free(message); return; }
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 16;
         Diag *grown = realloc(list->items, cap * sizeof *grown);
-        if (!grown) { list->dropped++; return; }
+        if (!grown) { list->dropped++; free(message); return; }
         list->items = grown;
         list->cap = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    char *message = NULL;
-    if (vasprintf_portable(&message, fmt, ap) < 0) message = NULL;
-    va_end(ap);
     Diag *d = &list->items[list->count++];
     d->severity = sev;
     d->loc = loc;
     d->code = strdup(code ? code : "");
     d->message = message ? message : strdup("(out of memory)");
     d->help = help ? strdup(help) : NULL;
+    d->path = path ? strdup(path) : NULL;
+}
+
+void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const char *help,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = NULL;
+    if (vasprintf_portable(&message, fmt, ap) < 0) message = NULL;
+    va_end(ap);
+    add_record(list, sev, loc, NULL, code, help, message);
+}
+
+void diag_add_file(DiagList *list, Severity sev, const char *path, int line, int column, const char *code,
+                   const char *help, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = NULL;
+    if (vasprintf_portable(&message, fmt, ap) < 0) message = NULL;
+    va_end(ap);
+    SkLoc loc = { -1, line, column, line, column };
+    add_record(list, sev, loc, path, code, help, message);
 }
 
 static const char *severity_word(Severity s)
@@ -129,6 +150,7 @@ static int cmp_diag(const void *x, const void *y)
 {
     size_t a = *(const size_t *)x, b = *(const size_t *)y;
     const SkLoc *la = &sort_list->items[a].loc, *lb = &sort_list->items[b].loc;
+    if (la->file < 0 && lb->file < 0) return a < b ? -1 : a > b;   /* data files: as reported */
     if (la->file != lb->file) return la->file < lb->file ? -1 : 1;
     if (la->first_line != lb->first_line) return la->first_line < lb->first_line ? -1 : 1;
     if (la->first_column != lb->first_column) return la->first_column < lb->first_column ? -1 : 1;
@@ -157,6 +179,12 @@ void diag_print_text(const DiagList *list, FILE *out)
             fprintf(out, "%s:%d:%d: %s: %s\n", list->sources->files[d->loc.file].path,
                     d->loc.first_line, d->loc.first_column, severity_word(d->severity), d->message);
             print_excerpt(list, d, out);
+        } else if (d->path) {
+            if (d->loc.first_line > 0)
+                fprintf(out, "%s:%d:%d: %s: %s\n", d->path, d->loc.first_line, d->loc.first_column,
+                        severity_word(d->severity), d->message);
+            else
+                fprintf(out, "%s: %s: %s\n", d->path, severity_word(d->severity), d->message);
         } else {
             fprintf(out, "skuld: %s: %s\n", severity_word(d->severity), d->message);
         }
@@ -176,10 +204,11 @@ void diag_print_json(const DiagList *list, FILE *out)
     jw_array_begin(&w);
     for (size_t i = 0; i < list->count; i++) {
         const Diag *d = &list->items[order ? order[i] : i];
-        int located = d->loc.file >= 0 && (size_t)d->loc.file < list->sources->count;
+        int located = (d->loc.file >= 0 && (size_t)d->loc.file < list->sources->count) || d->path;
         jw_object_begin(&w);
         jw_key(&w, "file");
-        if (located) jw_string(&w, list->sources->files[d->loc.file].path);
+        if (d->path) jw_string(&w, d->path);
+        else if (located) jw_string(&w, list->sources->files[d->loc.file].path);
         else jw_null(&w);
         jw_key(&w, "line");
         jw_int(&w, located ? d->loc.first_line : 0);

@@ -55,31 +55,56 @@ static char *read_all(int fd, size_t size_hint, size_t max_bytes, size_t *len, i
     return buf;
 }
 
-SourceStatus source_load(SourceSet *set, const char *path, int included_from, SkLoc include_loc,
-                         int *index, char *errbuf, size_t errlen)
+/* Opens path for reading if it is a regular file (never waiting on a FIFO). Returns
+ * the descriptor, or -1 with errbuf set. */
+static int open_regular(const char *path, struct stat *st, const char *what, char *errbuf, size_t errlen)
 {
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; we refuse it below. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         snprintf(errbuf, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return SOURCE_ERROR;
+        return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
+    if (fstat(fd, st) != 0) {
         snprintf(errbuf, errlen, "cannot read '%s': %s", path, strerror(errno));
         close(fd);
-        return SOURCE_ERROR;
+        return -1;
     }
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(errbuf, errlen, "'%s' is a directory, not a rule file", path);
+    if (S_ISDIR(st->st_mode)) {
+        snprintf(errbuf, errlen, "'%s' is a directory, not %s", path, what);
         close(fd);
-        return SOURCE_ERROR;
+        return -1;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st->st_mode)) {
         snprintf(errbuf, errlen, "'%s' is not a regular file (a device, FIFO or socket)", path);
         close(fd);
-        return SOURCE_ERROR;
+        return -1;
     }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbuf, size_t errlen)
+{
+    struct stat st;
+    int fd = open_regular(path, &st, "a file", errbuf, errlen);
+    if (fd < 0) return NULL;
+    int err = 0;
+    char *text = read_all(fd, (size_t)st.st_size, max_bytes, len, &err);
+    close(fd);
+    if (!text) {
+        if (err == EFBIG) snprintf(errbuf, errlen, "'%s' is larger than the limit of %zu bytes", path, max_bytes);
+        else snprintf(errbuf, errlen, "cannot read '%s': %s", path, strerror(err));
+    }
+    return text;
+}
+
+SourceStatus source_load(SourceSet *set, const char *path, int included_from, SkLoc include_loc,
+                         int *index, char *errbuf, size_t errlen)
+{
+    struct stat st;
+    int fd = open_regular(path, &st, "a rule file", errbuf, errlen);
+    if (fd < 0) return SOURCE_ERROR;
     for (size_t i = 0; i < set->count; i++) {
         if (set->files[i].dev == st.st_dev && set->files[i].ino == st.st_ino) {
             close(fd);
@@ -92,8 +117,6 @@ SourceStatus source_load(SourceSet *set, const char *path, int included_from, Sk
         close(fd);
         return SOURCE_ERROR;
     }
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     size_t len = 0;
     int err = 0;
     char *text = read_all(fd, (size_t)st.st_size, set->max_bytes, &len, &err);

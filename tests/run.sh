@@ -36,10 +36,10 @@ for build in "$@"; do
         [ -x "$t" ] || continue
         name="$label/unit/$(basename "$t")"
         if "$t" >"$tmp/unit.out" 2>&1; then
-            n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$tmp/unit.out" | tail -n 1)
+            n=$(grep -o '\[  PASSED  \] [0-9]*' "$tmp/unit.out" | tail -n 1 | grep -o '[0-9]*$')
             pass=$((pass + ${n:-1}))
         else
-            n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$tmp/unit.out" | tail -n 1)
+            n=$(grep -o '\[  FAILED  \] [0-9]*' "$tmp/unit.out" | tail -n 1 | grep -o '[0-9]*$')
             cat "$tmp/unit.out"
             fail=$((fail + ${n:-1}))
             failed_names="$failed_names
