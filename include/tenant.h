@@ -1,0 +1,81 @@
+/* tenant.h — a tenant's users, group memberships, direct licences and seats, loaded
+ * from the CSV directory format of CLI.md and turned into dense indices once.
+ *
+ * Users are indexed in users.csv order (the order of every report). Each group of the
+ * policy gets its direct user members in membership order (S4), repeats dropped with a
+ * warning (the first keeps its place). Nested groups are kept apart: they are not
+ * licensed (S4) but lint counts them. Direct licences keep input order (S3); rows of
+ * licenses.csv with a `group` are the tenant's current inherited state (what-if
+ * baseline), kept apart and not used by eval.
+ *
+ * Errors (unknown names, duplicates, malformed rows, missing columns) go to the
+ * diagnostics as path:line:column; tenant_load then returns NULL and nothing may be
+ * evaluated.
+ *
+ * Ownership: the Tenant owns everything it holds; tenant_free. It refers to the
+ * policy by index only, and fills in seats the rules left unset (skus.csv).
+ */
+#ifndef SKULD_TENANT_H
+#define SKULD_TENANT_H
+
+#include <stdint.h>
+#include "bitset.h"
+#include "diag.h"
+#include "policy.h"
+#include "symtab.h"
+
+typedef struct {
+    char *id;
+    int country;                    /* own usage location, -1 none */
+    uint32_t first_proxy, nproxies; /* into Tenant.user_proxies */
+} TenantUser;
+
+typedef struct {
+    uint32_t user;
+    uint32_t product;
+    bitword *enabled;               /* the product's plans minus disabled_plans */
+    unsigned line;                  /* in licenses.csv */
+} DirectLicense;
+
+typedef struct {
+    uint32_t user;
+    uint32_t product;
+    char *group;                    /* the group it is inherited from, as written */
+    int policy_group;               /* that group in the policy, or -1 */
+    bitword *enabled;
+    char *error;                    /* the error code column, or NULL */
+    unsigned line;
+} InheritedLicense;
+
+typedef struct {
+    uint32_t *users;                /* direct user members, membership order, no repeats */
+    uint32_t nusers;
+    uint32_t nnested;               /* groups nested in it (not licensed, S4) */
+} GroupMembers;
+
+typedef struct {
+    TenantUser *users;
+    uint32_t nusers;
+    uint32_t *user_proxies;         /* proxy address ids, per user ranges */
+    uint32_t nproxy_refs;
+    uint32_t nproxies;              /* distinct addresses (case-insensitive) */
+    char **proxy_text;              /* address id -> the address as first written */
+    GroupMembers *members;          /* per policy group */
+    uint32_t ngroups;               /* = the policy's group count */
+    DirectLicense *direct;
+    uint32_t ndirect;
+    InheritedLicense *inherited;
+    uint32_t ninherited;
+    NameIndex user_index;           /* user id (case-insensitive) -> index */
+    char *dir;                      /* the directory it came from */
+} Tenant;
+
+/* Loads DIR/users.csv, DIR/members.csv, DIR/licenses.csv (optional) and DIR/skus.csv
+ * (optional) against the policy. NULL when anything is wrong (see diags). */
+Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags);
+void tenant_free(Tenant *t);
+
+/* The index of a user id, or -1. */
+int64_t tenant_find_user(const Tenant *t, const char *id);
+
+#endif

@@ -1,0 +1,593 @@
+/* tenant.c — loading the CSV tenant directory (see tenant.h, CLI.md "Tenant data"). */
+#include "tenant.h"
+#include "csv.h"
+#include "source.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_COLS 6
+#define MAX_TENANT_FILE ((size_t)4 << 30)
+
+/* One CSV file being read: its bytes, reader and the columns a loader asked for. */
+typedef struct {
+    char *path;
+    char *buf;
+    size_t len;
+    CsvReader *reader;
+    int col[MAX_COLS];          /* field index of each requested column, -1 if absent */
+    size_t ncols_header;
+} CsvFile;
+
+typedef struct {
+    Tenant *t;
+    Policy *p;
+    DiagList *diags;
+    size_t errors_before;
+} Loader;
+
+static void oom(void)
+{
+    fprintf(stderr, "skuld: fatal: out of memory\n");
+    exit(3);
+}
+
+static void csv_close(CsvFile *f)
+{
+    csv_reader_free(f->reader);
+    free(f->buf);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+/* Trims ASCII spaces and tabs around a field, in place. */
+static const char *trim(const char *s, size_t *len)
+{
+    size_t n = *len;
+    while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    *len = n;
+    return s;
+}
+
+/* Opens DIR/NAME and maps its header. Returns 1 when open, 0 when absent and
+ * optional, -1 on an error (reported). names: the columns, required ones first. */
+static int csv_open(Loader *ld, const char *dir, const char *name, int optional, const char *const *names,
+                    int nrequired, int ncols, CsvFile *f)
+{
+    memset(f, 0, sizeof *f);
+    f->path = str_printf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    if (!f->path) oom();
+    struct stat st;
+    if (stat(f->path, &st) != 0 && errno == ENOENT && optional) {
+        csv_close(f);
+        return 0;
+    }
+    char err[512];
+    f->buf = file_read_all(f->path, MAX_TENANT_FILE, &f->len, err, sizeof err);
+    if (!f->buf) {
+        diag_add_file(ld->diags, SEV_ERROR, f->path, 0, 0, "tenant", NULL, "%s", err);
+        csv_close(f);
+        return -1;
+    }
+    f->reader = csv_reader_new(f->buf, f->len);
+    if (!f->reader) oom();
+    CsvRow row;
+    int rc = csv_read_row(f->reader, &row);
+    if (rc <= 0) {
+        unsigned line = 1, col = 1;
+        const char *why = rc < 0 ? csv_reader_error(f->reader, &line, &col) : "the file is empty: the header row is missing";
+        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
+        csv_close(f);
+        return -1;
+    }
+    f->ncols_header = row.count;
+    for (int c = 0; c < ncols; c++) f->col[c] = -1;
+    int ok = 1;
+    for (size_t i = 0; i < row.count; i++) {
+        size_t len = row.fields[i].len;
+        const char *h = trim(row.fields[i].text, &len);
+        for (int c = 0; c < ncols; c++) {
+            if (strlen(names[c]) != len || strncmp(h, names[c], len) != 0) continue;
+            if (f->col[c] >= 0) {
+                diag_add_file(ld->diags, SEV_ERROR, f->path, (int)row.fields[i].line, (int)row.fields[i].column,
+                              "tenant", NULL, "column '%s' appears twice in the header", names[c]);
+                ok = 0;
+            }
+            f->col[c] = (int)i;
+        }
+    }
+    for (int c = 0; c < nrequired; c++) {
+        if (f->col[c] < 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f->path, 1, 1, "tenant", NULL,
+                          "the header has no column '%s'", names[c]);
+            ok = 0;
+        }
+    }
+    if (!ok) {
+        csv_close(f);
+        return -1;
+    }
+    return 1;
+}
+
+/* Reads the next data row; -1 on malformed input (reported), 0 at the end. A row whose
+ * field count differs from the header's is malformed. */
+static int csv_next(Loader *ld, CsvFile *f, CsvRow *row)
+{
+    int rc = csv_read_row(f->reader, row);
+    if (rc < 0) {
+        unsigned line, col;
+        const char *why = csv_reader_error(f->reader, &line, &col);
+        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
+        return -1;
+    }
+    if (rc == 1 && row->count != f->ncols_header) {
+        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)row->line, 1, "tenant", NULL,
+                      "the row has %zu fields, the header %zu", row->count, f->ncols_header);
+        return 2;   /* reported; the caller skips the row and goes on */
+    }
+    return rc;
+}
+
+/* The field of requested column c, trimmed; "" when the column is absent. */
+static const char *field(const CsvFile *f, const CsvRow *row, int c, size_t *len, unsigned *column)
+{
+    if (f->col[c] < 0) {
+        *len = 0;
+        if (column) *column = 1;
+        return "";
+    }
+    const CsvField *fl = &row->fields[f->col[c]];
+    if (column) *column = fl->column;
+    *len = fl->len;
+    return trim(fl->text, len);
+}
+
+/* Calls fn on each ';'-separated, trimmed, non-empty item of s[0..len). */
+static void each_item(const char *s, size_t len, void (*fn)(void *ctx, const char *item, size_t n), void *ctx)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] != ';') continue;
+        size_t n = i - start;
+        const char *item = trim(s + start, &n);
+        if (n) fn(ctx, item, n);
+        start = i + 1;
+    }
+}
+
+/* ---- users.csv ------------------------------------------------------------------ */
+
+typedef struct {
+    Tenant *t;
+    NameIndex *proxies;
+    size_t cap_refs, cap_text;
+    uint32_t first;             /* this user's first ref */
+} ProxyCtx;
+
+static void add_proxy(void *ctx, const char *item, size_t n)
+{
+    ProxyCtx *pc = ctx;
+    Tenant *t = pc->t;
+    int64_t id = name_index_find(pc->proxies, item, n);
+    if (id < 0) {
+        id = (int64_t)t->nproxies;
+        if (name_index_put(pc->proxies, item, n, id) == -2) oom();
+        if (!grow_array((void **)&t->proxy_text, &pc->cap_text, t->nproxies + 1, sizeof *t->proxy_text)) oom();
+        if (!(t->proxy_text[t->nproxies++] = str_ndup(item, n))) oom();
+    }
+    for (uint32_t i = pc->first; i < t->nproxy_refs; i++)
+        if (t->user_proxies[i] == (uint32_t)id) return;   /* listed twice on one user */
+    if (!grow_array((void **)&t->user_proxies, &pc->cap_refs, t->nproxy_refs + 1, sizeof *t->user_proxies)) oom();
+    t->user_proxies[t->nproxy_refs++] = (uint32_t)id;
+}
+
+static int load_users(Loader *ld, const char *dir)
+{
+    static const char *const cols[] = { "user", "usage_location", "proxy_addresses" };
+    CsvFile f;
+    if (csv_open(ld, dir, "users.csv", 0, cols, 1, 3, &f) <= 0) return 0;
+    Tenant *t = ld->t;
+    size_t cap = 0;
+    unsigned *lines = NULL;
+    size_t lines_cap = 0;
+    NameIndex proxies;
+    name_index_init(&proxies, 1);
+    ProxyCtx pc = { t, &proxies, 0, 0, 0 };
+    CsvRow row;
+    int rc;
+    while ((rc = csv_next(ld, &f, &row)) != 0) {
+        if (rc < 0) break;
+        if (rc == 2) continue;
+        size_t len;
+        unsigned column;
+        const char *id = field(&f, &row, 0, &len, &column);
+        if (len == 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant", NULL, "empty user id");
+            continue;
+        }
+        int64_t prev = name_index_put(&t->user_index, id, len, t->nusers);
+        if (prev == -2) oom();
+        if (prev >= 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant", NULL,
+                          "duplicate user '%.*s' (first at line %u)", (int)len, id, lines[prev]);
+            continue;
+        }
+        if (!grow_array((void **)&t->users, &cap, t->nusers + 1, sizeof *t->users) ||
+            !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) oom();
+        TenantUser *u = &t->users[t->nusers];
+        lines[t->nusers] = row.line;
+        if (!(u->id = str_ndup(id, len))) oom();
+        size_t clen;
+        const char *country = field(&f, &row, 1, &clen, &column);
+        u->country = -1;
+        if (clen) {
+            u->country = country_index(country, clen);
+            if (u->country < 0)
+                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant",
+                              "usage_location is a two-letter ISO 3166-1 code, or empty for none",
+                              "unknown country code '%.*s'", (int)(clen > 20 ? 20 : clen), country);
+        }
+        size_t plen;
+        const char *proxy_list = field(&f, &row, 2, &plen, NULL);
+        pc.first = t->nproxy_refs;
+        each_item(proxy_list, plen, add_proxy, &pc);
+        u->first_proxy = pc.first;
+        u->nproxies = t->nproxy_refs - pc.first;
+        t->nusers++;
+    }
+    name_index_free(&proxies);
+    free(lines);
+    csv_close(&f);
+    return 1;
+}
+
+/* ---- members.csv ---------------------------------------------------------------- */
+
+typedef struct {
+    uint32_t group;             /* tenant group id */
+    uint32_t member;            /* user index, or tenant group id when nested */
+    uint32_t line;
+    uint8_t nested;
+} MemberRow;
+
+static int load_members(Loader *ld, const char *dir)
+{
+    static const char *const cols[] = { "group", "member" };
+    CsvFile f;
+    if (csv_open(ld, dir, "members.csv", 0, cols, 2, 2, &f) <= 0) return 0;
+    Tenant *t = ld->t;
+    Policy *p = ld->p;
+    NameIndex groups;                 /* every group name of members.csv and the rules */
+    name_index_init(&groups, 0);
+    uint32_t ngroups = 0;
+    int *policy_of = NULL;            /* tenant group -> policy group or -1 */
+    size_t policy_of_cap = 0;
+    for (uint32_t g = 0; g < p->ngroups; g++) {
+        name_index_put(&groups, p->groups[g].name, strlen(p->groups[g].name), ngroups);
+        if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) oom();
+        policy_of[ngroups++] = (int)g;
+    }
+    MemberRow *rows = NULL;
+    size_t nrows = 0, rows_cap = 0;
+    /* members that are not users: resolved as groups once every group is known */
+    typedef struct { size_t row; char *name; unsigned column; } Pending;
+    Pending *pending = NULL;
+    size_t npending = 0, pending_cap = 0;
+    CsvRow row;
+    int rc;
+    while ((rc = csv_next(ld, &f, &row)) != 0) {
+        if (rc < 0) break;
+        if (rc == 2) continue;
+        size_t glen, mlen;
+        unsigned gcol, mcol;
+        const char *gname = field(&f, &row, 0, &glen, &gcol);
+        const char *member = field(&f, &row, 1, &mlen, &mcol);
+        if (glen == 0 || mlen == 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)(glen ? mcol : gcol), "tenant", NULL,
+                          "empty %s", glen ? "member" : "group name");
+            continue;
+        }
+        int64_t g = name_index_put(&groups, gname, glen, ngroups);
+        if (g == -2) oom();
+        if (g < 0) {
+            g = ngroups;
+            if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) oom();
+            policy_of[ngroups++] = -1;
+        }
+        if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) oom();
+        MemberRow *mr = &rows[nrows];
+        mr->group = (uint32_t)g;
+        mr->line = row.line;
+        mr->nested = 0;
+        int64_t u = name_index_find(&t->user_index, member, mlen);
+        if (u >= 0) {
+            mr->member = (uint32_t)u;
+        } else {
+            if (!grow_array((void **)&pending, &pending_cap, npending + 1, sizeof *pending)) oom();
+            pending[npending].row = nrows;
+            pending[npending].column = mcol;
+            if (!(pending[npending].name = str_ndup(member, mlen))) oom();
+            npending++;
+            mr->nested = 1;
+            mr->member = UINT32_MAX;
+        }
+        nrows++;
+    }
+    for (size_t i = 0; i < npending; i++) {
+        int64_t g = name_index_find(&groups, pending[i].name, strlen(pending[i].name));
+        if (g < 0)
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)rows[pending[i].row].line, (int)pending[i].column,
+                          "tenant", "a member is a user id of users.csv or a group name",
+                          "unknown member '%s': not a user of users.csv nor a group", pending[i].name);
+        else
+            rows[pending[i].row].member = (uint32_t)g;
+        free(pending[i].name);
+    }
+    free(pending);
+    /* Stable counting sort by group, then drop repeats with stamps. */
+    uint32_t *start = calloc((size_t)ngroups + 1, sizeof *start);
+    MemberRow *sorted = malloc((nrows ? nrows : 1) * sizeof *sorted);
+    uint32_t *user_stamp = calloc((size_t)t->nusers + 1, sizeof *user_stamp);
+    uint32_t *group_stamp = calloc((size_t)ngroups + 1, sizeof *group_stamp);
+    if (!start || !sorted || !user_stamp || !group_stamp) oom();
+    for (size_t i = 0; i < nrows; i++) start[rows[i].group + 1]++;
+    for (uint32_t g = 0; g < ngroups; g++) start[g + 1] += start[g];
+    uint32_t *fill = malloc(((size_t)ngroups + 1) * sizeof *fill);
+    if (!fill) oom();
+    memcpy(fill, start, ((size_t)ngroups + 1) * sizeof *fill);
+    for (size_t i = 0; i < nrows; i++) sorted[fill[rows[i].group]++] = rows[i];
+    free(fill);
+    t->members = calloc(p->ngroups ? p->ngroups : 1, sizeof *t->members);
+    if (!t->members) oom();
+    t->ngroups = p->ngroups;
+    for (uint32_t g = 0; g < ngroups; g++) {
+        GroupMembers *gm = policy_of[g] >= 0 ? &t->members[policy_of[g]] : NULL;
+        if (gm && start[g + 1] > start[g]) {
+            gm->users = malloc((start[g + 1] - start[g]) * sizeof *gm->users);
+            if (!gm->users) oom();
+        }
+        for (uint32_t i = start[g]; i < start[g + 1]; i++) {
+            MemberRow *mr = &sorted[i];
+            if (mr->member == UINT32_MAX) continue;
+            uint32_t *stamp = mr->nested ? &group_stamp[mr->member] : &user_stamp[mr->member];
+            if (*stamp == g + 1) {
+                diag_add_file(ld->diags, SEV_WARNING, f.path, (int)mr->line, 1, "tenant-repeat", NULL,
+                              "repeated membership row ignored (the first keeps its place)");
+                continue;
+            }
+            *stamp = g + 1;
+            if (!gm) continue;
+            if (mr->nested) gm->nnested++;
+            else gm->users[gm->nusers++] = mr->member;
+        }
+    }
+    free(start);
+    free(sorted);
+    free(user_stamp);
+    free(group_stamp);
+    free(rows);
+    free(policy_of);
+    name_index_free(&groups);
+    csv_close(&f);
+    return 1;
+}
+
+/* ---- licenses.csv --------------------------------------------------------------- */
+
+typedef struct {
+    Loader *ld;
+    const CsvFile *f;
+    unsigned line, column;
+    uint32_t product;
+    bitword *enabled;
+    int ok;
+} DisabledCtx;
+
+static void disable_plan(void *ctx, const char *item, size_t n)
+{
+    DisabledCtx *dc = ctx;
+    Policy *p = dc->ld->p;
+    char *name = str_ndup(item, n);
+    if (!name) oom();
+    int plan = policy_find_plan(p, name);
+    if (plan < 0) {
+        diag_add_file(dc->ld->diags, SEV_ERROR, dc->f->path, (int)dc->line, (int)dc->column, "tenant", NULL,
+                      "unknown plan '%s' in disabled_plans", name);
+        dc->ok = 0;
+    } else if (!bitset_test(p->products[dc->product].plan_set, (size_t)plan)) {
+        diag_add_file(dc->ld->diags, SEV_ERROR, dc->f->path, (int)dc->line, (int)dc->column, "tenant", NULL,
+                      "plan '%s' is not part of product '%s'", p->plans[plan].name, p->products[dc->product].name);
+        dc->ok = 0;
+    } else {
+        bitset_clear(dc->enabled, (size_t)plan);
+    }
+    free(name);
+}
+
+static int cmp_direct(const void *x, const void *y)
+{
+    const DirectLicense *a = *(const DirectLicense *const *)x, *b = *(const DirectLicense *const *)y;
+    if (a->user != b->user) return a->user < b->user ? -1 : 1;
+    if (a->product != b->product) return a->product < b->product ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int load_licenses(Loader *ld, const char *dir)
+{
+    static const char *const cols[] = { "user", "product", "disabled_plans", "group", "error" };
+    CsvFile f;
+    int rc = csv_open(ld, dir, "licenses.csv", 1, cols, 2, 5, &f);
+    if (rc <= 0) return rc == 0;
+    Tenant *t = ld->t;
+    Policy *p = ld->p;
+    size_t cap_direct = 0, cap_inh = 0;
+    CsvRow row;
+    while ((rc = csv_next(ld, &f, &row)) != 0) {
+        if (rc < 0) break;
+        if (rc == 2) continue;
+        size_t ulen, plen, dlen, glen, elen;
+        unsigned ucol, pcol, dcol;
+        const char *uid = field(&f, &row, 0, &ulen, &ucol);
+        const char *prod = field(&f, &row, 1, &plen, &pcol);
+        const char *disabled = field(&f, &row, 2, &dlen, &dcol);
+        const char *group = field(&f, &row, 3, &glen, NULL);
+        const char *error = field(&f, &row, 4, &elen, NULL);
+        int64_t user = name_index_find(&t->user_index, uid, ulen);
+        if (user < 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)ucol, "tenant", NULL,
+                          "unknown user '%.*s' (not in users.csv)", (int)(ulen > 200 ? 200 : ulen), uid);
+            continue;
+        }
+        char *pname = str_ndup(prod, plen);
+        if (!pname) oom();
+        int product = policy_find_product(p, pname);
+        if (product < 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)pcol, "tenant",
+                          "declare the product in the rules, or name it by its id",
+                          "unknown product '%.200s'", pname);
+            free(pname);
+            continue;
+        }
+        free(pname);
+        bitword *enabled = policy_plan_set(p);
+        if (!enabled) oom();
+        memcpy(enabled, p->products[product].plan_set, p->plan_words * sizeof *enabled);
+        DisabledCtx dc = { ld, &f, row.line, dcol, (uint32_t)product, enabled, 1 };
+        each_item(disabled, dlen, disable_plan, &dc);
+        if (!dc.ok) { free(enabled); continue; }
+        if (glen == 0) {
+            if (!grow_array((void **)&t->direct, &cap_direct, t->ndirect + 1, sizeof *t->direct)) oom();
+            DirectLicense *d = &t->direct[t->ndirect++];
+            d->user = (uint32_t)user;
+            d->product = (uint32_t)product;
+            d->enabled = enabled;
+            d->line = row.line;
+        } else {
+            if (!grow_array((void **)&t->inherited, &cap_inh, t->ninherited + 1, sizeof *t->inherited)) oom();
+            InheritedLicense *h = &t->inherited[t->ninherited++];
+            h->user = (uint32_t)user;
+            h->product = (uint32_t)product;
+            if (!(h->group = str_ndup(group, glen))) oom();
+            h->policy_group = policy_find_group(p, h->group);
+            h->enabled = enabled;
+            h->error = elen ? str_ndup(error, elen) : NULL;
+            h->line = row.line;
+        }
+    }
+    /* A (user, product) pair licensed directly twice is an error. */
+    if (t->ndirect > 1) {
+        DirectLicense **by = malloc(t->ndirect * sizeof *by);
+        if (!by) oom();
+        for (uint32_t i = 0; i < t->ndirect; i++) by[i] = &t->direct[i];
+        qsort(by, t->ndirect, sizeof *by, cmp_direct);
+        for (uint32_t i = 1; i < t->ndirect; i++)
+            if (by[i]->user == by[i - 1]->user && by[i]->product == by[i - 1]->product)
+                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)by[i]->line, 1, "tenant", NULL,
+                              "user '%s' has a direct licence of '%s' already (line %u)", t->users[by[i]->user].id,
+                              p->products[by[i]->product].name, by[i - 1]->line);
+        free(by);
+    }
+    csv_close(&f);
+    return 1;
+}
+
+/* ---- skus.csv ------------------------------------------------------------------- */
+
+static int load_skus(Loader *ld, const char *dir)
+{
+    static const char *const cols[] = { "product", "seats" };
+    CsvFile f;
+    int rc = csv_open(ld, dir, "skus.csv", 1, cols, 2, 2, &f);
+    if (rc <= 0) return rc == 0;
+    Policy *p = ld->p;
+    unsigned *seen = calloc(p->nproducts + 1, sizeof *seen);
+    if (!seen) oom();
+    CsvRow row;
+    while ((rc = csv_next(ld, &f, &row)) != 0) {
+        if (rc < 0) break;
+        if (rc == 2) continue;
+        size_t plen, slen;
+        unsigned pcol, scol;
+        const char *prod = field(&f, &row, 0, &plen, &pcol);
+        const char *seats = field(&f, &row, 1, &slen, &scol);
+        char *pname = str_ndup(prod, plen), *svalue = str_ndup(seats, slen);
+        if (!pname || !svalue) oom();
+        int product = policy_find_product(p, pname);
+        char *end;
+        errno = 0;
+        long long n = strtoll(svalue, &end, 10);
+        if (slen == 0 || *end || errno == ERANGE || n < 0) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)scol, "tenant", NULL,
+                          "seats must be a non-negative integer, not '%.40s'", svalue);
+        } else if (product < 0) {
+            diag_add_file(ld->diags, SEV_WARNING, f.path, (int)row.line, (int)pcol, "tenant-unknown-sku", NULL,
+                          "product '%.200s' is not in the rules; its seats are ignored", pname);
+        } else if (seen[product]) {
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)pcol, "tenant", NULL,
+                          "product '%s' has seats already (line %u)", p->products[product].name, seen[product]);
+        } else {
+            seen[product] = row.line;
+            if (!p->products[product].seats_from_rules) p->products[product].seats = n;
+        }
+        free(pname);
+        free(svalue);
+    }
+    free(seen);
+    csv_close(&f);
+    return 1;
+}
+
+Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags)
+{
+    Tenant *t = calloc(1, sizeof *t);
+    if (!t) oom();
+    name_index_init(&t->user_index, 1);
+    t->dir = str_ndup(dir, strlen(dir));
+    Loader ld = { t, policy, diags, diags->errors };
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diag_add_file(diags, SEV_ERROR, dir, 0, 0, "tenant", "--tenant names a directory holding users.csv and members.csv",
+                      "%s", stat(dir, &st) != 0 ? "no such directory" : "not a directory");
+        tenant_free(t);
+        return NULL;
+    }
+    if (!load_users(&ld, dir) || !load_members(&ld, dir) || !load_licenses(&ld, dir) || !load_skus(&ld, dir) ||
+        diags->errors > ld.errors_before) {
+        tenant_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void tenant_free(Tenant *t)
+{
+    if (!t) return;
+    for (uint32_t i = 0; i < t->nusers; i++) free(t->users[i].id);
+    free(t->users);
+    free(t->user_proxies);
+    for (uint32_t i = 0; i < t->nproxies; i++) free(t->proxy_text[i]);
+    free(t->proxy_text);
+    for (uint32_t g = 0; t->members && g < t->ngroups; g++) free(t->members[g].users);
+    free(t->members);
+    for (uint32_t i = 0; i < t->ndirect; i++) free(t->direct[i].enabled);
+    free(t->direct);
+    for (uint32_t i = 0; i < t->ninherited; i++) {
+        free(t->inherited[i].group);
+        free(t->inherited[i].enabled);
+        free(t->inherited[i].error);
+    }
+    free(t->inherited);
+    name_index_free(&t->user_index);
+    free(t->dir);
+    free(t);
+}
+
+int64_t tenant_find_user(const Tenant *t, const char *id)
+{
+    return name_index_find(&t->user_index, id, strlen(id));
+}
