@@ -394,9 +394,11 @@ static void check_group_plans(Checker *c, const PolicyGroup *g, const Stmt *s)
     bitword *all = policy_plan_set(p);
     if (!all) oom();
     for (uint32_t k = 0; k < g->nassigns; k++) bitset_or(all, g->assigns[k].enabled, p->plan_words);
-    for (uint32_t r = 0; r < p->nrequirements; r++) {
+    BITSET_FOREACH(rq, all, p->nplans)
+    for (uint32_t r = p->plans[rq].first_requirement; r < p->plans[rq].first_requirement + p->plans[rq].nrequirements;
+         r++) {
         const PolicyRequirement *req = &p->requirements[r];
-        if (!bitset_test(all, req->plan) || bitset_intersects(all, req->any_of, p->plan_words)) continue;
+        if (bitset_intersects(all, req->any_of, p->plan_words)) continue;
         StrBuf alts = {0}, fix = {0};
         for (uint32_t i = 0; i < req->nalternatives; i++) {
             if (i) sb_puts(&alts, " or ");
@@ -519,6 +521,12 @@ static void sort_requirements(Policy *p)
         }
         p->requirements[k] = r;
     }
+    for (uint32_t i = 0; i < p->nplans; i++) p->plans[i].first_requirement = p->plans[i].nrequirements = 0;
+    for (uint32_t r = p->nrequirements; r-- > 0;) {
+        PolicyPlan *pl = &p->plans[p->requirements[r].plan];
+        pl->first_requirement = r;
+        pl->nrequirements++;
+    }
 }
 
 Policy *check_rules(RuleSet *rs)
@@ -576,13 +584,6 @@ Policy *check_rules(RuleSet *rs)
         if (s->kind == ST_GROUP) check_group(&c, s);
         else if (s->kind == ST_SCENARIO)
             for (size_t i = 0; i < s->u.scenario.count; i++) check_change(&c, &s->u.scenario.changes[i]);
-    }
-    for (uint32_t i = 0; i < p->nplans; i++) {
-        uint32_t first = UINT32_MAX, n = 0;
-        for (uint32_t r = 0; r < p->nrequirements; r++)
-            if (p->requirements[r].plan == i) { if (first == UINT32_MAX) first = r; n++; }
-        p->plans[i].first_requirement = first == UINT32_MAX ? 0 : first;
-        p->plans[i].nrequirements = n;
     }
     free(c.seats_count);
     free(c.seats_first);
