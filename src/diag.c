@@ -90,6 +90,29 @@ static size_t width_of(const char *s, size_t from, size_t to)
     return w;
 }
 
+/* Writes a source line for a terminal: control bytes and invalid UTF-8 become '?' (the
+ * column arithmetic counts each as one). */
+static void write_shown(FILE *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            fputc(c < 0x20 && c != '\t' ? '?' : c == 0x7f ? '?' : (int)c, out);
+            i++;
+            continue;
+        }
+        size_t n = utf8_seq_len((const unsigned char *)s + i, len - i);
+        if (n == 0) {
+            fputc('?', out);
+            i++;
+        } else {
+            fwrite(s + i, 1, n, out);
+            i += n;
+        }
+    }
+}
+
 /* Prints the source line of d and the caret line under its spot. */
 static void print_excerpt(const DiagList *list, const Diag *d, FILE *out)
 {
@@ -116,7 +139,7 @@ static void print_excerpt(const DiagList *list, const Diag *d, FILE *out)
         if (end > to) end = to;
     }
     fprintf(out, "%5d | %s", d->loc.first_line, cut_left ? "..." : "");
-    fwrite(line + from, 1, to - from, out);
+    write_shown(out, line + from, to - from);
     fprintf(out, "%s\n      | %s", cut_right ? "..." : "", cut_left ? "   " : "");
     for (size_t i = from; i < col; i++) {
         unsigned char c = (unsigned char)line[i];
@@ -132,10 +155,18 @@ static void print_excerpt(const DiagList *list, const Diag *d, FILE *out)
 /* "in file included from" lines, innermost includer first. */
 static void print_include_chain(const DiagList *list, int file, FILE *out)
 {
-    int guard = 0;
-    while (file >= 0 && (size_t)file < list->sources->count && guard++ < 1000) {
+    int shown = 0;
+    while (file >= 0 && (size_t)file < list->sources->count) {
         const SourceFile *f = &list->sources->files[file];
         if (f->included_from < 0) break;
+        if (shown++ == 8) {
+            int more = 0;
+            for (int k = file; k >= 0 && list->sources->files[k].included_from >= 0;
+                 k = list->sources->files[k].included_from)
+                more++;
+            fprintf(out, "in file included from ... (%d more)\n", more);
+            break;
+        }
         const SourceFile *by = &list->sources->files[f->included_from];
         fprintf(out, "in file included from %s:%d:%d:\n", by->path, f->include_loc.first_line,
                 f->include_loc.first_column);

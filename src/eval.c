@@ -576,6 +576,6 @@ void eval_run(EvalState *st)
     check_direct(st);
     finish_count_hints(st);
     sort_state = st;
-    qsort(st->violations, st->nviolations, sizeof *st->violations, cmp_violation);
+    if (st->nviolations > 1) qsort(st->violations, st->nviolations, sizeof *st->violations, cmp_violation);
     sort_state = NULL;
 }

@@ -164,9 +164,11 @@ static void load_directory(Loader *ld, const char *dir)
         if (names[n]) n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    if (n == 0)
-        diag_add(&rs->diags, SEV_WARNING, loc_none(), "io", NULL, "no .skuld files in directory '%s'", dir);
+    if (n > 1) qsort(names, n, sizeof *names, cmp_str);
+    if (n == 0) {
+        diag_add(&rs->diags, SEV_ERROR, loc_none(), "io", "rule files end in .skuld", "no .skuld files in directory '%s'", dir);
+        rs->unreadable = 1;
+    }
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) load_file(ld, names[i], -1, loc_none());
