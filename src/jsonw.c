@@ -103,7 +103,7 @@ static void escape_to(const char *s, size_t len, emit_fn emit, void *ctx)
     emit(ctx, "\"", 1);
     while (i < len) {
         unsigned c = p[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { i++; run++; continue; }
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) { i++; run++; continue; }
         size_t seq = c >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
         if (seq) { i += seq; run += seq; continue; }
         if (run) emit(ctx, (const char *)p + i - run, run);

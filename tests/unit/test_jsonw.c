@@ -1,0 +1,100 @@
+/* Unit tests: the JSON writer's layout and escaping (jsonw.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "jsonw.h"
+
+static char *render(void (*fn)(JsonWriter *))
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    JsonWriter w;
+    jw_init(&w, f);
+    fn(&w);
+    assert_int_equal(jw_finish(&w), 0);
+    fclose(f);
+    return buf;
+}
+
+static void report_shape(JsonWriter *w)
+{
+    jw_object_begin(w);
+    jw_key(w, "schema");
+    jw_int(w, 1);
+    jw_key(w, "items");
+    jw_array_begin(w);
+    jw_object_begin(w);
+    jw_key(w, "a");
+    jw_string(w, "x");
+    jw_key(w, "b");
+    jw_array_begin(w);
+    jw_string(w, "p");
+    jw_string(w, "q");
+    jw_array_end(w);
+    jw_key(w, "c");
+    jw_null(w);
+    jw_object_end(w);
+    jw_object_begin(w);
+    jw_key(w, "a");
+    jw_int(w, -9223372036854775807LL - 1);
+    jw_object_end(w);
+    jw_array_end(w);
+    jw_key(w, "empty");
+    jw_array_begin(w);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+static void test_layout(void **state)
+{
+    (void)state;
+    char *s = render(report_shape);
+    assert_string_equal(s, "{\n"
+                           "  \"schema\": 1,\n"
+                           "  \"items\": [\n"
+                           "    {\"a\": \"x\", \"b\": [\"p\", \"q\"], \"c\": null},\n"
+                           "    {\"a\": -9223372036854775808}\n"
+                           "  ],\n"
+                           "  \"empty\": []\n"
+                           "}\n");
+    free(s);
+}
+
+static void escapes(JsonWriter *w)
+{
+    jw_array_begin(w);
+    jw_string(w, "quote\" back\\ nl\n tab\t cr\r bell\x07 del\x7f");
+    jw_string(w, "caf\xc3\xa9 \xe2\x80\x93 ok");
+    jw_string_n(w, "bad\xff\xc3(", 6);
+    jw_string_n(w, "nul\0x", 5);
+    jw_array_end(w);
+}
+
+static void test_escapes(void **state)
+{
+    (void)state;
+    char *s = render(escapes);
+    assert_string_equal(s, "[\n"
+                           "  \"quote\\\" back\\\\ nl\\n tab\\t cr\\r bell\\u0007 del\\u007f\",\n"
+                           "  \"caf\xc3\xa9 \xe2\x80\x93 ok\",\n"
+                           "  \"bad\\ufffd\\ufffd(\",\n"
+                           "  \"nul\\u0000x\"\n"
+                           "]\n");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_escapes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

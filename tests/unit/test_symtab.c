@@ -1,0 +1,137 @@
+/* Unit tests: name indexes (symtab.h), suggestions (misspell.h), country codes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "country.h"
+#include "misspell.h"
+#include "symtab.h"
+
+static void test_put_find(void **state)
+{
+    (void)state;
+    NameIndex ix;
+    name_index_init(&ix, 0);
+    assert_int_equal(name_index_put(&ix, "EXCHANGE_S_STANDARD", 19, 0), -1);
+    assert_int_equal(name_index_put(&ix, "EXCHANGE_S_ENTERPRISE", 21, 1), -1);
+    /* a present key keeps its value */
+    assert_int_equal(name_index_put(&ix, "EXCHANGE_S_STANDARD", 19, 7), 0);
+    assert_int_equal(name_index_find(&ix, "EXCHANGE_S_ENTERPRISE", 21), 1);
+    assert_int_equal(name_index_find(&ix, "exchange_s_enterprise", 21), -1);
+    /* keys are byte ranges: a prefix is another key */
+    assert_int_equal(name_index_find(&ix, "EXCHANGE_S_STANDARD_X", 19), 0);
+    assert_int_equal(name_index_find(&ix, "EXCHANGE", 8), -1);
+    assert_int_equal(ix.count, 2);
+    name_index_free(&ix);
+    assert_int_equal(ix.count, 0);
+}
+
+static void test_fold_case(void **state)
+{
+    (void)state;
+    NameIndex ix;
+    name_index_init(&ix, 1);
+    const char *guid = "6FD2C87F-B296-42F0-B197-1E91E994B900";
+    assert_int_equal(name_index_put(&ix, guid, strlen(guid), 3), -1);
+    assert_int_equal(name_index_find(&ix, "6fd2c87f-b296-42f0-b197-1e91e994b900", 36), 3);
+    assert_int_equal(name_index_put(&ix, "6fd2c87f-b296-42f0-b197-1e91e994b900", 36, 4), 3);
+    /* long keys fold too */
+    char longkey[300], upper[300];
+    memset(longkey, 'a', sizeof longkey);
+    memset(upper, 'A', sizeof upper);
+    assert_int_equal(name_index_put(&ix, longkey, sizeof longkey, 9), -1);
+    assert_int_equal(name_index_find(&ix, upper, sizeof upper), 9);
+    name_index_free(&ix);
+}
+
+static void collect(void *ctx, const char *key, int64_t value)
+{
+    char *out = ctx;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s=%lld;", key, (long long)value);
+    strcat(out, buf);
+}
+
+static void test_insertion_order(void **state)
+{
+    (void)state;
+    NameIndex ix;
+    name_index_init(&ix, 0);
+    const char *names[] = {"zeta", "alpha", "mid"};
+    for (int i = 0; i < 3; i++) name_index_put(&ix, names[i], strlen(names[i]), i);
+    char out[128] = "";
+    name_index_each(&ix, collect, out);
+    assert_string_equal(out, "zeta=0;alpha=1;mid=2;");
+    name_index_free(&ix);
+}
+
+static void test_many_keys(void **state)
+{
+    (void)state;
+    NameIndex ix;
+    name_index_init(&ix, 1);
+    char key[32];
+    for (int i = 0; i < 100000; i++) {
+        int n = snprintf(key, sizeof key, "user%d@Contoso.com", i);
+        assert_int_equal(name_index_put(&ix, key, (size_t)n, i), -1);
+    }
+    for (int i = 0; i < 100000; i += 997) {
+        int n = snprintf(key, sizeof key, "USER%d@contoso.COM", i);
+        assert_int_equal(name_index_find(&ix, key, (size_t)n), i);
+    }
+    name_index_free(&ix);
+}
+
+static void test_misspell(void **state)
+{
+    (void)state;
+    Misspell m;
+    misspell_init(&m, "EXCHANGE_S_ENTERPRIZE");
+    misspell_offer(&m, "EXCHANGE_S_STANDARD");
+    misspell_offer(&m, "EXCHANGE_S_ENTERPRISE");
+    misspell_offer(&m, "SHAREPOINTENTERPRISE");
+    assert_string_equal(misspell_result(&m), "EXCHANGE_S_ENTERPRISE");
+    misspell_init(&m, "FOO");
+    misspell_offer(&m, "EXCHANGE_S_STANDARD");
+    assert_null(misspell_result(&m));
+    /* case only: distance 0 */
+    misspell_init(&m, "standardpack");
+    misspell_offer(&m, "ENTERPRISEPACK");
+    misspell_offer(&m, "STANDARDPACK");
+    assert_string_equal(misspell_result(&m), "STANDARDPACK");
+    assert_int_equal(misspell_distance("kitten", 6, "sitting", 7, 10), 3);
+    assert_int_equal(misspell_distance("abc", 3, "abcdefgh", 8, 2), 3);
+}
+
+static void test_country(void **state)
+{
+    (void)state;
+    char buf[3];
+    assert_int_equal(country_index("NL", 2), ('N' - 'A') * 26 + ('L' - 'A'));
+    assert_int_equal(country_index("nl", 2), country_index("NL", 2));
+    assert_string_equal(country_code(country_index("us", 2), buf), "US");
+    assert_true(country_index("XK", 2) >= 0);
+    assert_int_equal(country_index("XX", 2), -1);
+    assert_int_equal(country_index("EU", 2), -1);
+    assert_int_equal(country_index("NLD", 3), -1);
+    assert_int_equal(country_index("N1", 2), -1);
+    assert_true(country_index("to", 2) >= 0);
+    assert_true(country_index("id", 2) >= 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_put_find),
+        cmocka_unit_test(test_fold_case),
+        cmocka_unit_test(test_insertion_order),
+        cmocka_unit_test(test_many_keys),
+        cmocka_unit_test(test_misspell),
+        cmocka_unit_test(test_country),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
