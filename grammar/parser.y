@@ -101,6 +101,10 @@ stmt
         { $$ = $4; $$->loc = LOC(@1); $$->u.product.name = $2; }
     | "product" name string '{' product_items '}'
         { $$ = $5; $$->loc = LOC(@1); $$->u.product.name = $2; $$->u.product.display = $3; }
+    | "product" name '{' product_items error '}'
+        { $$ = $4; $$->loc = LOC(@1); $$->u.product.name = $2; yyerrok; }
+    | "product" name string '{' product_items error '}'
+        { $$ = $5; $$->loc = LOC(@1); $$->u.product.name = $2; $$->u.product.display = $3; yyerrok; }
     | "seats" name INTEGER ';'
         { $$ = stmt_new(ctx, ST_SEATS, @1); $$->u.seats.product = $2;
           $$->u.seats.seats = $3; $$->u.seats.seats_loc = LOC(@3); }
@@ -115,8 +119,13 @@ stmt
     | "group" name opt_priority '{' group_items '}'
         { $$ = $5; $$->loc = LOC(@1); $$->u.group.name = $2;
           $$->u.group.priority = $3; }
+    | "group" name opt_priority '{' group_items error '}'
+        { $$ = $5; $$->loc = LOC(@1); $$->u.group.name = $2;
+          $$->u.group.priority = $3; yyerrok; }
     | "scenario" name '{' changes '}'
         { $$ = $4; $$->loc = LOC(@1); $$->u.scenario.name = $2; }
+    | "scenario" name '{' changes error '}'
+        { $$ = $4; $$->loc = LOC(@1); $$->u.scenario.name = $2; yyerrok; }
     | error ';'            { $$ = NULL; yyerrok; }
     | error '}'            { $$ = NULL; yyerrok; }
     ;
@@ -157,7 +166,7 @@ product_items
     | product_items "seats" INTEGER ';'
         { $$ = $1;
           if ($$->u.product.seats_count++ == 0) { $$->u.product.seats = $3; $$->u.product.seats_loc = LOC(@3); }
-          else $$->u.product.second_seats_loc = LOC(@2); }
+          else $$->u.product.second_seats_loc = LOC(@3); }
     | product_items error ';'  { $$ = $1; yyerrok; }
     ;
 
@@ -345,8 +354,9 @@ static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, Par
     int n = yypcontext_expected_tokens(pctx, expected, 8);
     SkLoc at = LOC(*yypcontext_location(pctx));
     /* A statement whose ';' is missing at the end of a line: point at its end. */
-    if (n == 1 && strcmp(yysymbol_name(expected[0]), "';'") == 0 && ctx->prev_token.first_line > 0 &&
-        ctx->prev_token.last_line < at.first_line) {
+    int semicolon_expected = 0;
+    for (int i = 0; i < n; i++) semicolon_expected |= strcmp(yysymbol_name(expected[i]), "';'") == 0;
+    if (semicolon_expected && ctx->prev_token.first_line > 0 && ctx->prev_token.last_line < at.first_line) {
         SkLoc end = ctx->prev_token;
         end.first_line = end.last_line;
         end.first_column = end.last_column;

@@ -24,6 +24,9 @@ typedef struct {
     SkLoc *seats_first;         /* per product: where the first one stands */
     NameIndex scenario_names;
     const Stmt *directory;      /* the first `directory location` */
+    const Stmt **product_decl;  /* per product: its (first) definition */
+    const Stmt **group_decl;    /* per group: its (first) definition */
+    size_t product_decl_cap, group_decl_cap;
 } Checker;
 
 static void oom(void)
@@ -96,14 +99,15 @@ static int resolve_country(Checker *c, const Name *n)
 }
 
 /* Registers a GUID for plan or product `index`; a GUID used twice is C2. */
-static void add_guid(Checker *c, NameIndex *guids, const Name *guid, uint32_t index, SkLoc first_of_other)
+static void add_guid(Checker *c, NameIndex *guids, const Name *guid, uint32_t index, const SkLoc *locs,
+                     size_t loc_stride)
 {
-    (void)first_of_other;
     int64_t prev = name_index_put(guids, guid->text, strlen(guid->text), index);
     if (prev == -2) oom();
-    if (prev >= 0)
-        diag_add(c->diags, SEV_ERROR, guid->loc, "C2", NULL, "id %s is already used by another declaration",
-                 diag_name(guid->text));
+    if (prev >= 0) {
+        SkLoc first = *(const SkLoc *)((const char *)locs + (size_t)prev * loc_stride);
+        duplicate(c, "C2", guid->loc, first, "id %s is already used by another declaration", diag_name(guid->text));
+    }
 }
 
 /* ---- pass 1: declarations ------------------------------------------------------ */
@@ -126,7 +130,7 @@ static void declare_plan(Checker *c, const Stmt *s)
     pl->mailbox = s->u.plan.mailbox;
     pl->loc = n->loc;
     if (name_index_put(&p->plan_names, n->text, strlen(n->text), p->nplans) == -2) oom();
-    if (pl->guid) add_guid(c, &p->plan_guids, &s->u.plan.guid, p->nplans, n->loc);
+    if (pl->guid) add_guid(c, &p->plan_guids, &s->u.plan.guid, p->nplans, &p->plans[0].loc, sizeof *p->plans);
     p->nplans++;
 }
 
@@ -148,7 +152,10 @@ static void declare_product(Checker *c, const Stmt *s)
     pr->loc = n->loc;
     pr->seats = SEATS_UNLIMITED;
     if (name_index_put(&p->product_names, n->text, strlen(n->text), p->nproducts) == -2) oom();
-    if (pr->guid) add_guid(c, &p->product_guids, &s->u.product.guid, p->nproducts, n->loc);
+    if (pr->guid)
+        add_guid(c, &p->product_guids, &s->u.product.guid, p->nproducts, &p->products[0].loc, sizeof *p->products);
+    if (!grow_array((void **)&c->product_decl, &c->product_decl_cap, p->nproducts + 1, sizeof *c->product_decl)) oom();
+    c->product_decl[p->nproducts] = s;
     if (s->u.product.guid_count > 1)
         diag_add(c->diags, SEV_ERROR, s->u.product.second_guid_loc, "C2", NULL, "product %s has more than one id",
                  diag_name(n->text));
@@ -175,6 +182,8 @@ static void declare_group(Checker *c, const Stmt *s)
     g->priority = s->u.group.priority;
     g->decl = p->ngroups;
     g->loc = n->loc;
+    if (!grow_array((void **)&c->group_decl, &c->group_decl_cap, p->ngroups + 1, sizeof *c->group_decl)) oom();
+    c->group_decl[p->ngroups] = s;
     if (name_index_put(&p->group_names, n->text, strlen(n->text), p->ngroups) == -2) oom();
     p->ngroups++;
 }
@@ -210,9 +219,7 @@ static void fill_product_plans(Checker *c, const Stmt *s)
 {
     Policy *p = c->p;
     int idx = policy_find_product(p, s->u.product.name.text);
-    if (idx < 0 || p->products[idx].loc.first_line != s->u.product.name.loc.first_line ||
-        p->products[idx].loc.file != s->u.product.name.loc.file)
-        return;   /* a duplicate definition, already reported */
+    if (idx < 0 || c->product_decl[idx] != s) return;   /* a duplicate definition, already reported */
     PolicyProduct *pr = &p->products[idx];
     const NameList *l = &s->u.product.plans;
     pr->plan_set = policy_plan_set(p);
@@ -232,19 +239,30 @@ static void fill_product_plans(Checker *c, const Stmt *s)
     if (!s->u.product.has_plans)
         diag_add(c->diags, SEV_WARNING, s->u.product.name.loc, "empty-product", "add a 'plans' line",
                  "product %s has no plans", diag_name(pr->name));
-    if (s->u.product.seats_count > 0) {
-        c->seats_count[idx] += s->u.product.seats_count;
-        c->seats_first[idx] = s->u.product.seats_loc;
-        if (s->u.product.seats_count > 1)
-            duplicate(c, "C2", s->u.product.second_seats_loc, s->u.product.seats_loc,
-                      "product %s has more than one seats value", diag_name(pr->name));
-        if (s->u.product.seats < 0)
-            diag_add(c->diags, SEV_ERROR, s->u.product.seats_loc, "C7", NULL,
-                     "seats must be a non-negative integer, not %lld", (long long)s->u.product.seats);
-        pr->seats = s->u.product.seats < 0 ? 0 : s->u.product.seats;
-        pr->seats_from_rules = 1;
-        pr->seats_loc = s->u.product.seats_loc;
+}
+
+/* Seats set in a product block, taken in reading order with `seats` statements (C2, C7). */
+static void product_block_seats(Checker *c, const Stmt *s)
+{
+    Policy *p = c->p;
+    int idx = policy_find_product(p, s->u.product.name.text);
+    if (idx < 0 || c->product_decl[idx] != s || s->u.product.seats_count == 0) return;
+    PolicyProduct *pr = &p->products[idx];
+    if (s->u.product.seats < 0)
+        diag_add(c->diags, SEV_ERROR, s->u.product.seats_loc, "C7", NULL,
+                 "seats must be a non-negative integer, not %lld", (long long)s->u.product.seats);
+    if (s->u.product.seats_count > 1)
+        duplicate(c, "C2", s->u.product.second_seats_loc, s->u.product.seats_loc,
+                  "product %s has more than one seats value", diag_name(pr->name));
+    if (c->seats_count[idx]++ > 0) {
+        duplicate(c, "C2", s->u.product.seats_loc, c->seats_first[idx], "product %s has more than one seats value",
+                  diag_name(pr->name));
+        return;
     }
+    c->seats_first[idx] = s->u.product.seats_loc;
+    pr->seats = s->u.product.seats < 0 ? 0 : s->u.product.seats;
+    pr->seats_from_rules = 1;
+    pr->seats_loc = s->u.product.seats_loc;
 }
 
 static void check_seats(Checker *c, const Stmt *s)
@@ -272,16 +290,17 @@ static void check_conflict(Checker *c, const Stmt *s)
     const NameList *l = &s->u.conflict.plans;
     int *ids = malloc((l->count ? l->count : 1) * sizeof *ids);
     if (!ids) oom();
-    size_t n = 0;
+    size_t n = 0, unresolved = 0;
     for (size_t i = 0; i < l->count; i++) {
         int plan = resolve_plan(c, &l->items[i]);
+        unresolved += plan < 0;
         int seen = 0;
         for (size_t k = 0; k < n; k++) seen |= ids[k] == plan;
         if (plan >= 0 && !seen) ids[n++] = plan;
     }
-    if (n < 2 && l->count < 2)
+    if (n < 2 && unresolved == 0)
         diag_add(c->diags, SEV_WARNING, s->loc, "conflict-single", "name at least two plans",
-                 "a conflict set of one plan excludes nothing");
+                 "a conflict set of fewer than two distinct plans excludes nothing");
     for (size_t i = 0; i < n; i++) {
         PolicyPlan *pl = &p->plans[ids[i]];
         if (!pl->conflicts && !(pl->conflicts = policy_plan_set(p))) oom();
@@ -446,9 +465,7 @@ static void check_group(Checker *c, const Stmt *s)
 {
     Policy *p = c->p;
     int gi = policy_find_group(p, s->u.group.name.text);
-    if (gi < 0 || p->groups[gi].loc.first_line != s->u.group.name.loc.first_line ||
-        p->groups[gi].loc.file != s->u.group.name.loc.file)
-        return;   /* duplicate, reported */
+    if (gi < 0 || c->group_decl[gi] != s) return;   /* duplicate, reported */
     PolicyGroup *g = &p->groups[gi];
     g->assigns = calloc(s->u.group.count ? s->u.group.count : 1, sizeof *g->assigns);
     if (!g->assigns) oom();
@@ -573,6 +590,7 @@ Policy *check_rules(RuleSet *rs)
     for (const Stmt *s = rs->stmts.head; s; s = s->next) {
         switch (s->kind) {
         case ST_SEATS: check_seats(&c, s); break;
+        case ST_PRODUCT: product_block_seats(&c, s); break;
         case ST_CONFLICT: check_conflict(&c, s); break;
         case ST_REQUIRE: check_require(&c, s); break;
         case ST_RESTRICT: check_restrict(&c, s); break;
@@ -587,6 +605,8 @@ Policy *check_rules(RuleSet *rs)
     }
     free(c.seats_count);
     free(c.seats_first);
+    free(c.product_decl);
+    free(c.group_decl);
     name_index_free(&c.scenario_names);
     if (rs->diags.errors) {
         policy_free(p);

@@ -532,10 +532,16 @@ static void finish_count_hints(EvalState *st)
             if (by_group[g]) sb_printf(&held, "%s%u through \"%s\"", held.len ? ", " : "", by_group[g], p->groups[g].name);
         }
         char *held_text = sb_take(&held);
-        hints[prod] = str_printf("buy %u more seat%s of %s (%u user%s wait%s for one) or free seats (%lld in use: %s)",
-                                 waiting[prod], waiting[prod] == 1 ? "" : "s", p->products[prod].name, waiting[prod],
+        int64_t over = eval_conflict(st, prod);
+        uint64_t buy = waiting[prod] + (uint64_t)over;
+        char *free_text = st->consumed[prod] > 0 ? str_printf(" or free seats (%lld in use: %s)",
+                                                              (long long)st->consumed[prod], held_text)
+                                                 : str_printf("%s", "");
+        hints[prod] = str_printf("buy %llu more seat%s of %s (%u user%s wait%s for one%s)%s", (unsigned long long)buy,
+                                 buy == 1 ? "" : "s", p->products[prod].name, waiting[prod],
                                  waiting[prod] == 1 ? "" : "s", waiting[prod] == 1 ? "s" : "",
-                                 (long long)st->consumed[prod], held_text);
+                                 over ? ", and the seats are already over-used" : "", free_text);
+        free(free_text);
         free(held_text);
     }
     for (uint32_t i = 0; i < st->nviolations; i++) {
