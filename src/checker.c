@@ -423,9 +423,20 @@ static void check_group_plans(Checker *c, const PolicyGroup *g, const Stmt *s)
             if (i) sb_puts(&alts, " or ");
             sb_puts(&alts, p->plans[req->alternatives[i]].display);
         }
-        /* Help: products that hold a prerequisite. */
+        /* Help: re-enable a prerequisite the group's own assignment leaves out, or
+         * assign a product that holds one. */
+        char *help = NULL;
+        for (uint32_t k = 0; k < g->nassigns && !help; k++) {
+            const PolicyProduct *pr = &p->products[g->assigns[k].product];
+            if (!bitset_intersects(pr->plan_set, req->any_of, p->plan_words)) continue;
+            uint32_t plan = (uint32_t)bitset_next(pr->plan_set, p->nplans, 0);
+            for (uint32_t i = 0; i < req->nalternatives; i++)
+                if (bitset_test(pr->plan_set, req->alternatives[i])) { plan = req->alternatives[i]; break; }
+            help = str_printf("enable %s in this group's assignment of %s (it is %s)", p->plans[plan].name, pr->name,
+                              g->assigns[k].mode == ASSIGN_ONLY ? "not in its 'only' list" : "in its 'except' list");
+        }
         uint32_t shown = 0;
-        for (uint32_t pr = 0; pr < p->nproducts && shown < 3; pr++) {
+        for (uint32_t pr = 0; pr < p->nproducts && shown < 3 && !help; pr++) {
             if (!p->products[pr].plan_set || !bitset_intersects(p->products[pr].plan_set, req->any_of, p->plan_words))
                 continue;
             sb_printf(&fix, "%s'%s'", shown ? ", " : "", p->products[pr].name);
@@ -433,9 +444,10 @@ static void check_group_plans(Checker *c, const PolicyGroup *g, const Stmt *s)
         }
         char *fixes = sb_take(&fix);
         char *alt_text = sb_take(&alts);
-        char *help = shown ? str_printf("enable the prerequisite in this group, e.g. assign %s (with 'only' to "
-                                        "enable just that plan)", fixes)
-                           : str_printf("no declared product contains the prerequisite");
+        if (!help)
+            help = shown ? str_printf("enable the prerequisite in this group, e.g. assign %s (with 'only' to enable "
+                                      "just that plan)", fixes)
+                         : str_printf("no declared product contains the prerequisite");
         const AssignSpec *at = enabling_assign(p, g, s, req->plan);
         diag_add(c->diags, SEV_ERROR, at->product.loc, "C3", help,
                  "group \"%s\": the service %s requires %s to be enabled as well", g->name,
