@@ -1,12 +1,18 @@
-/* eval.h — one full processing pass of group-based licensing (SEMANTICS.md S1–S11).
+/* eval.h — the licensing state of a tenant and the processing that changes it:
+ * one full pass (SEMANTICS.md S1–S11) and the reprocessing and removals that what-if
+ * transitions are made of (W3, W4/S8).
  *
  * The state holds, for every user, the products held (one holding per product, S6)
- * with the union of enabled plans and every source (`via`), seats consumed per
- * product, and the violations found. Holdings live in pools indexed by integers;
- * nothing in the pass hashes a string.
+ * with every source (a direct licence, groups in processing order) and what each
+ * source enables; the holding's plans are their union. Seats consumed per product,
+ * and the violations, keyed by (user, group or direct, product). Holdings and sources
+ * live in pools indexed by integers; nothing in processing hashes a string.
+ *
+ * What a scenario may change is held here as a mutable view over the policy and the
+ * tenant: each group's assignments and members, each user's usage location, seats.
  *
  * Ownership: the state borrows the policy and tenant (they must outlive it) and owns
- * its pools and violations; eval_free.
+ * its pools, views and violations; eval_free.
  */
 #ifndef SKULD_EVAL_H
 #define SKULD_EVAL_H
@@ -22,11 +28,22 @@ typedef enum {
     V_COUNT, V_MUTUALLY_EXCLUSIVE, V_DEPENDENCY, V_LOCATION, V_UNIQUENESS, V_OTHER
 } ViolationCode;
 
+typedef enum {
+    VK_GROUP,           /* S5: a (user, group) pair failed */
+    VK_DIRECT,          /* S3: a direct licence's finding, recomputed after a scenario (W5) */
+    VK_REFUSED,         /* W2: a `license` change the service refused: a record */
+    VK_KEPT,            /* S8/W4: a removal that failed; the product stays, in error */
+    VK_IMPORTED         /* the tenant's current state said so (--baseline current) */
+} ViolationKind;
+
 typedef struct {
     uint32_t user;
     int32_t group;              /* policy group, or EVAL_DIRECT */
     uint32_t product;
     ViolationCode code;
+    uint8_t kind;               /* ViolationKind */
+    uint8_t dead;               /* cleared; skipped by everything, compacted by eval_sort */
+    uint32_t next_of_user;      /* the user's next violation, or EVAL_NONE */
     char *detail;
     char *hint;                 /* how to resolve it */
 } Violation;
@@ -34,21 +51,35 @@ typedef struct {
 typedef struct {
     uint32_t product;
     uint32_t next;              /* the user's next holding, or EVAL_NONE */
-    uint32_t via_first, via_last;   /* groups giving it, in processing order (ViaNode list) */
+    uint32_t via_first, via_last;   /* group sources, in processing order (ViaNode list) */
     uint8_t direct;             /* a direct licence gives it */
+    const bitword *direct_enabled;  /* what the direct licence enables */
 } Holding;
 
 typedef struct {
     uint32_t group;
     uint32_t next;
+    const bitword *enabled;     /* what this group's assignment enables */
+    uint8_t kept;               /* S8: kept in error after a failed removal */
 } ViaNode;
+
+typedef struct {
+    const PolicyAssign *assigns;    /* the group's assignments now */
+    uint32_t nassigns;
+    uint32_t *members;              /* direct user members, membership order */
+    uint32_t nmembers, members_cap;
+    uint8_t owns_members;           /* members is this state's copy */
+} GroupView;
 
 typedef struct {
     const Policy *p;
     const Tenant *t;
+    GroupView *groups;          /* per policy group */
+    int *country;               /* per user: own usage location, -1 none */
+    int64_t *seats;             /* per product; SEATS_UNLIMITED */
     Holding *holdings;
     uint32_t nholdings, holdings_cap;
-    bitword *plan_pool;         /* plan_words words per holding: its enabled plans */
+    bitword *plan_pool;         /* plan_words words per holding: the union of its sources */
     ViaNode *via;
     uint32_t nvia, via_cap;
     uint32_t *user_first;       /* per user: first holding, or EVAL_NONE */
@@ -59,21 +90,32 @@ typedef struct {
     uint32_t *group_rank;       /* per group: position in processing order */
     Violation *violations;
     uint32_t nviolations, violations_cap;
+    uint32_t *user_violations;  /* per user: first violation, or EVAL_NONE */
+    void **owned;               /* assignment arrays and bitsets made by scenario edits */
+    uint32_t nowned;
+    size_t owned_cap;
 } EvalState;
 
 const char *violation_code_name(ViolationCode code);
+/* The code named s, or -1. */
+int violation_code_parse(const char *s);
 
 EvalState *eval_new(const Policy *p, const Tenant *t);
 void eval_free(EvalState *st);
+/* A copy of the state for trying something out; violation texts are not copied. */
+EvalState *eval_clone(const EvalState *st);
 
 /* The full pass: direct licences (S3), groups in order (S4, S5), direct-licence
- * findings (S3), then hints; violations sorted in report order (CLI.md). */
+ * findings (S3), then hints and report order. */
 void eval_run(EvalState *st);
+
+/* Recomputes the direct-licence findings (S3, W5) and the CountViolation hints, then
+ * sorts violations into report order. */
+void eval_finish(EvalState *st);
 
 /* The user's effective usage location (S1), or -1. */
 int eval_user_country(const EvalState *st, uint32_t user);
 
-/* The enabled plans of holding h. */
 static inline bitword *eval_holding_plans(const EvalState *st, uint32_t h)
 {
     return st->plan_pool + (size_t)h * st->p->plan_words;
@@ -84,5 +126,39 @@ uint32_t eval_find_holding(const EvalState *st, uint32_t user, uint32_t product)
 
 /* Licence conflict of a product (S9): max(0, consumed - seats). */
 int64_t eval_conflict(const EvalState *st, uint32_t product);
+
+/* Whether the user is a direct member of group g now. */
+int eval_is_member(const EvalState *st, uint32_t user, uint32_t g);
+
+/* ---- primitives shared with transition.c ----------------------------------- */
+
+/* Appends a violation; the state takes detail and hint. */
+void eval_add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t product, ViolationCode code,
+                        ViolationKind kind, char *detail, char *hint);
+/* Marks every live violation of the user through `group` (EVAL_DIRECT: direct) of
+ * `product` (EVAL_NONE: any product) and of a kind in `kinds` (bit mask of 1 << kind)
+ * as cleared. */
+void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t product, unsigned kinds);
+
+/* The user's holding of product, created (no sources, one seat consumed) if absent. */
+uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product);
+/* Adds group g as a source of holding h. */
+void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept);
+/* Recomputes holding h's plans from its sources; drops it (freeing the seat) when it
+ * has none left; keeps the user's mailbox bookkeeping. */
+void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h);
+
+/* S5 checks of one assignment for the user, counting only sources other than group
+ * `exclude` (-1: all sources count). Returns the failing code or -1; with detail
+ * non-NULL, also the detail and hint (for the group named `where`). */
+int eval_check_assign(EvalState *st, uint32_t user, const PolicyAssign *a, int exclude, const char *where,
+                      char **detail, char **hint);
+
+/* The union of plans enabled on the user (by every source), into out. */
+void eval_user_plans(const EvalState *st, uint32_t user, bitword *out);
+
+/* "held back" detail and hint of an Other violation. */
+void eval_other_text(const EvalState *st, uint32_t failed_product, ViolationCode failed_code, char **detail,
+                     char **hint);
 
 #endif

@@ -1,10 +1,10 @@
-/* eval.c — the full processing pass, S1–S11 (see eval.h).
+/* eval.c — the licensing state and one full processing pass, S1–S11 (see eval.h).
  *
- * Hot path: process_pair, once per (user, licensed group). Its checks use what the
- * policy precomputed per assignment (allowed countries, conflict mask, mailbox flag)
- * and per-user flags kept here (mailbox held, per-address mailbox holders), so a pair
- * that passes costs a few word operations per product. Messages (detail, hint) are
- * built only for violations.
+ * Hot path: process_pair, once per (user, licensed group) in a full pass. Its checks
+ * use what the policy precomputed per assignment (allowed countries, conflict mask,
+ * mailbox flag) and per-user flags kept here (mailbox held, per-address mailbox
+ * holders), so a pair that passes costs a few word operations per product. Messages
+ * (detail, hint) are built only for violations.
  */
 #include "eval.h"
 #include "util.h"
@@ -31,19 +31,45 @@ const char *violation_code_name(ViolationCode code)
     return "Other";
 }
 
+int violation_code_parse(const char *s)
+{
+    for (int c = V_COUNT; c <= V_OTHER; c++)
+        if (strcmp(s, violation_code_name((ViolationCode)c)) == 0) return c;
+    return -1;
+}
+
+/* ---- the state -------------------------------------------------------------------- */
+
 EvalState *eval_new(const Policy *p, const Tenant *t)
 {
     EvalState *st = calloc(1, sizeof *st);
     if (!st) oom();
     st->p = p;
     st->t = t;
+    st->groups = calloc((size_t)p->ngroups + 1, sizeof *st->groups);
+    st->country = malloc(((size_t)t->nusers + 1) * sizeof *st->country);
+    st->seats = malloc(((size_t)p->nproducts + 1) * sizeof *st->seats);
     st->user_first = malloc(((size_t)t->nusers + 1) * sizeof *st->user_first);
+    st->user_violations = malloc(((size_t)t->nusers + 1) * sizeof *st->user_violations);
     st->user_mailbox = calloc((size_t)t->nusers + 1, 1);
     st->proxy_holders = calloc((size_t)t->nproxies + 1, sizeof *st->proxy_holders);
     st->consumed = calloc((size_t)p->nproducts + 1, sizeof *st->consumed);
     st->group_rank = malloc(((size_t)p->ngroups + 1) * sizeof *st->group_rank);
-    if (!st->user_first || !st->user_mailbox || !st->proxy_holders || !st->consumed || !st->group_rank) oom();
-    for (uint32_t u = 0; u < t->nusers; u++) st->user_first[u] = EVAL_NONE;
+    if (!st->groups || !st->country || !st->seats || !st->user_first || !st->user_violations || !st->user_mailbox ||
+        !st->proxy_holders || !st->consumed || !st->group_rank)
+        oom();
+    for (uint32_t g = 0; g < p->ngroups; g++) {
+        st->groups[g].assigns = p->groups[g].assigns;
+        st->groups[g].nassigns = p->groups[g].nassigns;
+        st->groups[g].members = t->members[g].users;
+        st->groups[g].nmembers = t->members[g].nusers;
+    }
+    for (uint32_t u = 0; u < t->nusers; u++) {
+        st->country[u] = t->users[u].country;
+        st->user_first[u] = EVAL_NONE;
+        st->user_violations[u] = EVAL_NONE;
+    }
+    for (uint32_t i = 0; i < p->nproducts; i++) st->seats[i] = p->products[i].seats;
     for (uint32_t i = 0; i < p->ngroups; i++) st->group_rank[p->order[i]] = i;
     return st;
 }
@@ -55,7 +81,15 @@ void eval_free(EvalState *st)
         free(st->violations[i].detail);
         free(st->violations[i].hint);
     }
+    for (uint32_t g = 0; g < st->p->ngroups; g++)
+        if (st->groups[g].owns_members) free(st->groups[g].members);
+    for (uint32_t i = 0; i < st->nowned; i++) free(st->owned[i]);
+    free(st->owned);
+    free(st->groups);
+    free(st->country);
+    free(st->seats);
     free(st->violations);
+    free(st->user_violations);
     free(st->holdings);
     free(st->plan_pool);
     free(st->via);
@@ -69,9 +103,51 @@ void eval_free(EvalState *st)
     free(st);
 }
 
+/* A copy of n elements of `size` bytes (NULL stays NULL). */
+static void *copy_of(const void *src, size_t n, size_t size)
+{
+    if (!src) return NULL;
+    void *d = malloc(n ? n * size : 1);
+    if (!d) oom();
+    memcpy(d, src, n * size);
+    return d;
+}
+
+EvalState *eval_clone(const EvalState *st)
+{
+    const Policy *p = st->p;
+    const Tenant *t = st->t;
+    EvalState *c = calloc(1, sizeof *c);
+    if (!c) oom();
+    *c = *st;
+    c->groups = copy_of(st->groups, p->ngroups + 1, sizeof *c->groups);
+    for (uint32_t g = 0; g < p->ngroups; g++) {
+        if (!st->groups[g].owns_members) continue;
+        c->groups[g].members = copy_of(st->groups[g].members, st->groups[g].members_cap, sizeof(uint32_t));
+    }
+    c->country = copy_of(st->country, t->nusers + 1, sizeof *c->country);
+    c->seats = copy_of(st->seats, p->nproducts + 1, sizeof *c->seats);
+    c->holdings = copy_of(st->holdings, st->holdings_cap, sizeof *c->holdings);
+    c->plan_pool = copy_of(st->plan_pool, (size_t)st->holdings_cap * p->plan_words, sizeof *c->plan_pool);
+    c->via = copy_of(st->via, st->via_cap, sizeof *c->via);
+    c->user_first = copy_of(st->user_first, t->nusers + 1, sizeof *c->user_first);
+    c->user_mailbox = copy_of(st->user_mailbox, t->nusers + 1, 1);
+    c->proxy_holders = copy_of(st->proxy_holders, t->nproxies + 1, sizeof *c->proxy_holders);
+    c->proxy_users_start = NULL;
+    c->proxy_users = NULL;
+    c->consumed = copy_of(st->consumed, p->nproducts + 1, sizeof *c->consumed);
+    c->group_rank = copy_of(st->group_rank, p->ngroups + 1, sizeof *c->group_rank);
+    c->violations = copy_of(st->violations, st->violations_cap, sizeof *c->violations);
+    for (uint32_t i = 0; i < c->nviolations; i++) c->violations[i].detail = c->violations[i].hint = NULL;
+    c->user_violations = copy_of(st->user_violations, t->nusers + 1, sizeof *c->user_violations);
+    c->owned = NULL;            /* the assignment arrays stay the original's */
+    c->nowned = c->owned_cap = 0;
+    return c;
+}
+
 int eval_user_country(const EvalState *st, uint32_t user)
 {
-    int c = st->t->users[user].country;
+    int c = st->country[user];
     return c >= 0 ? c : st->p->directory_country;
 }
 
@@ -84,15 +160,29 @@ uint32_t eval_find_holding(const EvalState *st, uint32_t user, uint32_t product)
 
 int64_t eval_conflict(const EvalState *st, uint32_t product)
 {
-    int64_t seats = st->p->products[product].seats;
+    int64_t seats = st->seats[product];
     if (seats == SEATS_UNLIMITED) return 0;
     return st->consumed[product] > seats ? st->consumed[product] - seats : 0;
 }
 
-/* ---- holding the state ---------------------------------------------------------- */
+int eval_is_member(const EvalState *st, uint32_t user, uint32_t g)
+{
+    const GroupView *gv = &st->groups[g];
+    for (uint32_t i = 0; i < gv->nmembers; i++)
+        if (gv->members[i] == user) return 1;
+    return 0;
+}
 
-/* The user's holding of product, created (empty, one seat consumed) when absent. */
-static uint32_t hold(EvalState *st, uint32_t user, uint32_t product)
+void eval_user_plans(const EvalState *st, uint32_t user, bitword *out)
+{
+    bitset_zero(out, st->p->plan_words);
+    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next)
+        bitset_or(out, eval_holding_plans(st, h), st->p->plan_words);
+}
+
+/* ---- holdings and sources ---------------------------------------------------------- */
+
+uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
 {
     uint32_t h = eval_find_holding(st, user, product);
     if (h != EVAL_NONE) return h;
@@ -100,9 +190,10 @@ static uint32_t hold(EvalState *st, uint32_t user, uint32_t product)
     if (st->nholdings == st->holdings_cap) {
         uint32_t cap = st->holdings_cap ? st->holdings_cap * 2 : 1024;
         Holding *hs = realloc(st->holdings, (size_t)cap * sizeof *hs);
-        bitword *pool = realloc(st->plan_pool, (size_t)cap * words * sizeof *pool);
-        if (!hs || !pool) oom();
+        if (!hs) oom();
         st->holdings = hs;
+        bitword *pool = realloc(st->plan_pool, (size_t)cap * words * sizeof *pool);
+        if (!pool) oom();
         st->plan_pool = pool;
         st->holdings_cap = cap;
     }
@@ -112,13 +203,31 @@ static uint32_t hold(EvalState *st, uint32_t user, uint32_t product)
     hd->next = st->user_first[user];
     hd->via_first = hd->via_last = EVAL_NONE;
     hd->direct = 0;
+    hd->direct_enabled = NULL;
     st->user_first[user] = h;
     bitset_zero(eval_holding_plans(st, h), words);
     st->consumed[product]++;
     return h;
 }
 
-static void add_via(EvalState *st, uint32_t h, uint32_t group)
+/* Sets the user's mailbox flag and the per-address counts from what the user holds. */
+static void refresh_mailbox(EvalState *st, uint32_t user)
+{
+    const Policy *p = st->p;
+    int has = 0;
+    for (uint32_t h = st->user_first[user]; h != EVAL_NONE && !has; h = st->holdings[h].next)
+        has = bitset_intersects(eval_holding_plans(st, h), p->mailbox_plans, p->plan_words);
+    if (has == st->user_mailbox[user]) return;
+    st->user_mailbox[user] = (uint8_t)has;
+    const TenantUser *u = &st->t->users[user];
+    for (uint32_t i = 0; i < u->nproxies; i++) {
+        uint32_t a = st->t->user_proxies[u->first_proxy + i];
+        if (has) st->proxy_holders[a]++;
+        else st->proxy_holders[a]--;
+    }
+}
+
+void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
 {
     if (st->nvia == st->via_cap) {
         uint32_t cap = st->via_cap ? st->via_cap * 2 : 1024;
@@ -127,28 +236,53 @@ static void add_via(EvalState *st, uint32_t h, uint32_t group)
         st->via = v;
         st->via_cap = cap;
     }
-    uint32_t n = st->nvia++;
-    st->via[n].group = group;
-    st->via[n].next = EVAL_NONE;
+    /* keep processing order: insert after the last source that comes earlier */
     Holding *hd = &st->holdings[h];
-    if (hd->via_last == EVAL_NONE) hd->via_first = n;
-    else st->via[hd->via_last].next = n;
-    hd->via_last = n;
-}
-
-/* Adds enabled plans to a holding and keeps the mailbox bookkeeping (S5.2). */
-static void enable_plans(EvalState *st, uint32_t user, uint32_t h, const bitword *enabled, int has_mailbox)
-{
-    bitset_or(eval_holding_plans(st, h), enabled, st->p->plan_words);
-    if (has_mailbox && !st->user_mailbox[user]) {
-        st->user_mailbox[user] = 1;
-        const TenantUser *u = &st->t->users[user];
-        for (uint32_t i = 0; i < u->nproxies; i++) st->proxy_holders[st->t->user_proxies[u->first_proxy + i]]++;
+    uint32_t n = st->nvia++;
+    st->via[n].group = g;
+    st->via[n].enabled = enabled;
+    st->via[n].kept = (uint8_t)kept;
+    uint32_t prev = EVAL_NONE, cur = hd->via_first;
+    while (cur != EVAL_NONE && st->group_rank[st->via[cur].group] < st->group_rank[g]) {
+        prev = cur;
+        cur = st->via[cur].next;
     }
+    st->via[n].next = cur;
+    if (prev == EVAL_NONE) hd->via_first = n;
+    else st->via[prev].next = n;
+    if (cur == EVAL_NONE) hd->via_last = n;
+    bitset_or(eval_holding_plans(st, h), enabled, st->p->plan_words);
+    if (!st->user_mailbox[user] && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
+        refresh_mailbox(st, user);
 }
 
-static void add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t product, ViolationCode code,
-                          char *detail, char *hint)
+void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
+{
+    Holding *hd = &st->holdings[h];
+    bitword *plans = eval_holding_plans(st, h);
+    size_t words = st->p->plan_words;
+    bitset_zero(plans, words);
+    if (hd->direct) bitset_or(plans, hd->direct_enabled, words);
+    hd->via_last = EVAL_NONE;
+    for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
+        bitset_or(plans, st->via[v].enabled, words);
+        hd->via_last = v;
+    }
+    if (!hd->direct && hd->via_first == EVAL_NONE) {
+        /* no source left: the user no longer holds it, the seat is free */
+        uint32_t *link = &st->user_first[user];
+        while (*link != h) link = &st->holdings[*link].next;
+        *link = hd->next;
+        st->consumed[hd->product]--;
+        hd->product = EVAL_NONE;
+    }
+    refresh_mailbox(st, user);
+}
+
+/* ---- violations ---------------------------------------------------------------- */
+
+void eval_add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t product, ViolationCode code,
+                        ViolationKind kind, char *detail, char *hint)
 {
     if (st->nviolations == st->violations_cap) {
         uint32_t cap = st->violations_cap ? st->violations_cap * 2 : 256;
@@ -157,18 +291,36 @@ static void add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t 
         st->violations = v;
         st->violations_cap = cap;
     }
-    Violation *v = &st->violations[st->nviolations++];
+    uint32_t i = st->nviolations++;
+    Violation *v = &st->violations[i];
     v->user = user;
     v->group = group;
     v->product = product;
     v->code = code;
+    v->kind = (uint8_t)kind;
+    v->dead = 0;
     v->detail = detail;
     v->hint = hint;
+    v->next_of_user = st->user_violations[user];
+    st->user_violations[user] = i;
+}
+
+void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t product, unsigned kinds)
+{
+    for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user) {
+        Violation *v = &st->violations[i];
+        if (v->dead || v->group != group || !(kinds & (1u << v->kind))) continue;
+        if (product != EVAL_NONE && v->product != product) continue;
+        v->dead = 1;
+        free(v->detail);
+        free(v->hint);
+        v->detail = v->hint = NULL;
+    }
 }
 
 /* ---- messages ------------------------------------------------------------------- */
 
-/* Where a holding comes from, for people: "direct", "group \"Sales\"", joined. */
+/* Where a holding comes from, for people: "a direct licence", "group \"Sales\"". */
 static char *holding_sources(const EvalState *st, uint32_t h)
 {
     StrBuf sb = {0};
@@ -180,30 +332,28 @@ static char *holding_sources(const EvalState *st, uint32_t h)
     return sb_take(&sb);
 }
 
-/* The location text of a user: "NL" or "NL (the directory's)". */
+/* The location text of a user: "NL" or "NL (inherited from the directory)". */
 static char *location_text(const EvalState *st, uint32_t user)
 {
     char code[3];
-    int own = st->t->users[user].country;
     int c = eval_user_country(st, user);
-    return str_printf("%s%s", country_code(c, code), own < 0 ? " (inherited from the directory)" : "");
+    return str_printf("%s%s", country_code(c, code), st->country[user] < 0 ? " (inherited from the directory)" : "");
 }
 
-/* The first plan of `enabled` not allowed in the user's location. */
-static uint32_t first_disallowed(const EvalState *st, const bitword *enabled, int country)
+static void no_location(const char *where, char **detail, char **hint)
 {
-    BITSET_FOREACH(q, enabled, st->p->nplans)
-        if (!policy_plan_allowed_in(st->p, (uint32_t)q, country)) return (uint32_t)q;
-    return 0;
-}
-
-static void no_location(const EvalState *st, const char *where, char **detail, char **hint)
-{
-    (void)st;
     *detail = str_printf("License assignment cannot be done for user with invalid usage location: the user has "
                          "no usage location and the rules set no directory location");
     *hint = str_printf("set the user's usage location (or a 'directory location' in the rules)%s%s",
                        where ? ", then reprocess " : "", where ? where : "");
+}
+
+void eval_other_text(const EvalState *st, uint32_t failed_product, ViolationCode failed_code, char **detail,
+                     char **hint)
+{
+    const char *name = st->p->products[failed_product].name;
+    *detail = str_printf("held back: %s failed with %s", name, violation_code_name(failed_code));
+    *hint = str_printf("resolve the %s error of this group: a group assigns all of its products or none", name);
 }
 
 /* ---- uniqueness (S5.2) ------------------------------------------------------------ */
@@ -226,13 +376,14 @@ static void index_proxy_users(EvalState *st)
 }
 
 /* Whether another user sharing an address with `user` holds a mailbox; on yes, the
- * address and that user. */
+ * address and that user (the first in users.csv order). */
 static int proxy_taken(EvalState *st, uint32_t user, uint32_t *address, uint32_t *other)
 {
     const TenantUser *u = &st->t->users[user];
     for (uint32_t i = 0; i < u->nproxies; i++) {
         uint32_t a = st->t->user_proxies[u->first_proxy + i];
-        if (!st->proxy_holders[a]) continue;
+        uint32_t own = st->user_mailbox[user] ? 1 : 0;
+        if (st->proxy_holders[a] <= own) continue;
         index_proxy_users(st);
         for (uint32_t k = st->proxy_users_start[a]; k < st->proxy_users_start[a + 1]; k++) {
             uint32_t v = st->proxy_users[k];
@@ -246,28 +397,59 @@ static int proxy_taken(EvalState *st, uint32_t user, uint32_t *address, uint32_t
     return 0;
 }
 
+/* Whether the user holds an enabled mailbox plan through a source other than group
+ * `exclude` (or any source when exclude < 0). */
+static int mailbox_from_others(const EvalState *st, uint32_t user, int exclude)
+{
+    const Policy *p = st->p;
+    if (exclude < 0) return st->user_mailbox[user];
+    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
+        const Holding *hd = &st->holdings[h];
+        if (hd->direct && bitset_intersects(hd->direct_enabled, p->mailbox_plans, p->plan_words)) return 1;
+        for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
+            if ((int)st->via[v].group != exclude || st->via[v].kept)
+                if (bitset_intersects(st->via[v].enabled, p->mailbox_plans, p->plan_words)) return 1;
+    }
+    return 0;
+}
+
 /* ---- conflicts (S5.3) ------------------------------------------------------------- */
 
-/* Whether plans `enabled` (with conflict mask `mask`) of product `product` conflict with
- * a plan the user holds through another product; if so and detail is wanted, the
- * audit-log style detail and the hint. */
-static int conflicts_with_holdings(EvalState *st, uint32_t user, uint32_t product, const bitword *enabled,
-                                   const bitword *mask, const char *source, char **detail, char **hint)
+/* Plans of holding h from sources other than group `exclude` (kept sources count) into
+ * out; returns out, or the holding's own plans when nothing is excluded. */
+static const bitword *plans_from_others(const EvalState *st, uint32_t h, int exclude, bitword *out)
+{
+    const Holding *hd = &st->holdings[h];
+    if (exclude < 0) return eval_holding_plans(st, h);
+    size_t words = st->p->plan_words;
+    bitset_zero(out, words);
+    if (hd->direct) bitset_or(out, hd->direct_enabled, words);
+    for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
+        if ((int)st->via[v].group != exclude || st->via[v].kept) bitset_or(out, st->via[v].enabled, words);
+    return out;
+}
+
+/* Whether assignment a conflicts with a plan the user holds through another product
+ * (from sources other than group `exclude`); with detail non-NULL, the audit-log style
+ * detail and the hint. */
+static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAssign *a, int exclude,
+                                   const char *source, char **detail, char **hint)
 {
     const Policy *p = st->p;
     int found = 0;
     StrBuf pairs = {0}, holders = {0}, fixes = {0};
-    bitword *mine = NULL;
+    bitword *mine = NULL, *scratch = NULL;
+    if (exclude >= 0 && !(scratch = policy_plan_set(p))) oom();
     for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
-        if (st->holdings[h].product == product) continue;
-        const bitword *theirs = eval_holding_plans(st, h);
-        if (!bitset_intersects(theirs, mask, p->plan_words)) continue;
+        if (st->holdings[h].product == a->product) continue;
+        const bitword *theirs = plans_from_others(st, h, exclude, scratch);
+        if (!bitset_intersects(theirs, a->conflict_mask, p->plan_words)) continue;
         found = 1;
-        if (!detail) return 1;
+        if (!detail) break;
         if (!mine && !(mine = policy_plan_set(p))) oom();
         bitword *held = policy_plan_set(p);
         if (!held) oom();
-        BITSET_FOREACH(e, enabled, p->nplans) {
+        BITSET_FOREACH(e, a->enabled, p->nplans) {
             const bitword *c = p->plans[e].conflicts;
             if (!c) continue;
             BITSET_FOREACH(q, c, p->nplans) {
@@ -308,88 +490,92 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, uint32_t produc
     sb_free(&holders);
     sb_free(&fixes);
     free(mine);
+    free(scratch);
     return found;
 }
 
-/* ---- S5: one (user, group) pair -------------------------------------------------- */
+/* ---- S5 checks of one assignment ------------------------------------------------ */
+
+int eval_check_assign(EvalState *st, uint32_t user, const PolicyAssign *a, int exclude, const char *where,
+                      char **detail, char **hint)
+{
+    const Policy *p = st->p;
+    int country = eval_user_country(st, user);
+    uint32_t addr, other;
+    int code = -1;
+    if (country < 0 || (a->location_limited && !bitset_test(a->allowed, (size_t)country))) code = V_LOCATION;
+    else if (a->has_mailbox && st->t->nproxies && !mailbox_from_others(st, user, exclude) &&
+             proxy_taken(st, user, &addr, &other))
+        code = V_UNIQUENESS;
+    else if (a->conflict_mask && conflicts_with_holdings(st, user, a, exclude, NULL, NULL, NULL))
+        code = V_MUTUALLY_EXCLUSIVE;
+    else if (st->seats[a->product] != SEATS_UNLIMITED && st->consumed[a->product] >= st->seats[a->product] &&
+             eval_find_holding(st, user, a->product) == EVAL_NONE)
+        code = V_COUNT;
+    if (code < 0 || !detail) return code;
+    *detail = *hint = NULL;
+    switch (code) {
+    case V_LOCATION:
+        if (country < 0) {
+            no_location(where, detail, hint);
+        } else {
+            uint32_t q = 0;
+            BITSET_FOREACH(i, a->enabled, p->nplans)
+                if (!policy_plan_allowed_in(p, (uint32_t)i, country)) { q = (uint32_t)i; break; }
+            char *loc = location_text(st, user);
+            *detail = str_printf("service plan %s is not available in usage location %s", p->plans[q].name, loc);
+            *hint = str_printf("set a usage location where %s is allowed, remove the user from %s, or disable %s in %s",
+                               p->plans[q].name, where, p->plans[q].name, where);
+            free(loc);
+        }
+        break;
+    case V_UNIQUENESS:
+        *detail = str_printf("proxy address %s is already used by %s, who has a mailbox", st->t->proxy_text[addr],
+                             st->t->users[other].id);
+        *hint = str_printf("remove the duplicate proxy address %s from one of the two users, then reprocess %s",
+                           st->t->proxy_text[addr], where);
+        break;
+    case V_MUTUALLY_EXCLUSIVE:
+        conflicts_with_holdings(st, user, a, exclude, where, detail, hint);
+        break;
+    default:
+        *detail = str_printf("no seat left: %lld of %lld in use", (long long)st->consumed[a->product],
+                             (long long)st->seats[a->product]);
+        break;   /* hint: in finish_count_hints, once totals are known */
+    }
+    return code;
+}
+
+/* ---- S5: one (user, group) pair of a full pass ------------------------------------ */
 
 static void process_pair(EvalState *st, uint32_t user, uint32_t g)
 {
-    const Policy *p = st->p;
-    const PolicyGroup *G = &p->groups[g];
-    int country = eval_user_country(st, user);
+    const GroupView *G = &st->groups[g];
     int failed = -1;
-    ViolationCode codes[64];
-    ViolationCode *code = G->nassigns <= 64 ? codes : malloc(G->nassigns * sizeof *code);
+    int codes[64];
+    int *code = G->nassigns <= 64 ? codes : malloc(G->nassigns * sizeof *code);
     if (!code) oom();
     for (uint32_t k = 0; k < G->nassigns; k++) {
-        const PolicyAssign *a = &G->assigns[k];
-        int c = -1;
-        uint32_t addr, other;
-        if (country < 0 || (a->location_limited && !bitset_test(a->allowed, (size_t)country))) c = V_LOCATION;
-        else if (a->has_mailbox && !st->user_mailbox[user] && st->t->nproxies && proxy_taken(st, user, &addr, &other))
-            c = V_UNIQUENESS;
-        else if (a->conflict_mask &&
-                 conflicts_with_holdings(st, user, a->product, a->enabled, a->conflict_mask, NULL, NULL, NULL))
-            c = V_MUTUALLY_EXCLUSIVE;
-        else if (p->products[a->product].seats != SEATS_UNLIMITED &&
-                 st->consumed[a->product] >= p->products[a->product].seats &&
-                 eval_find_holding(st, user, a->product) == EVAL_NONE)
-            c = V_COUNT;
-        code[k] = (ViolationCode)c;
-        if (c >= 0 && failed < 0) failed = (int)k;
+        code[k] = eval_check_assign(st, user, &G->assigns[k], -1, NULL, NULL, NULL);
+        if (code[k] >= 0 && failed < 0) failed = (int)k;
     }
     if (failed < 0) {
         for (uint32_t k = 0; k < G->nassigns; k++) {
             const PolicyAssign *a = &G->assigns[k];
-            uint32_t h = hold(st, user, a->product);
-            enable_plans(st, user, h, a->enabled, a->has_mailbox);
-            add_via(st, h, g);
+            eval_add_source(st, user, eval_hold(st, user, a->product), g, a->enabled, 0);
         }
     } else {
-        char *where = str_printf("group \"%s\"", G->name);
+        char *where = str_printf("group \"%s\"", st->p->groups[g].name);
         for (uint32_t k = 0; k < G->nassigns; k++) {
             const PolicyAssign *a = &G->assigns[k];
-            const PolicyProduct *P = &p->products[a->product];
-            char *detail = NULL, *hint = NULL;
-            switch ((int)code[k]) {
-            case V_LOCATION:
-                if (country < 0) {
-                    no_location(st, where, &detail, &hint);
-                } else {
-                    uint32_t q = first_disallowed(st, a->enabled, country);
-                    char *loc = location_text(st, user);
-                    detail = str_printf("service plan %s is not available in usage location %s", p->plans[q].name, loc);
-                    hint = str_printf("set a usage location where %s is allowed, remove the user from %s, or "
-                                      "disable %s in %s", p->plans[q].name, where, p->plans[q].name, where);
-                    free(loc);
-                }
-                break;
-            case V_UNIQUENESS: {
-                uint32_t addr = 0, other = 0;
-                proxy_taken(st, user, &addr, &other);
-                detail = str_printf("proxy address %s is already used by %s, who has a mailbox",
-                                    st->t->proxy_text[addr], st->t->users[other].id);
-                hint = str_printf("remove the duplicate proxy address %s from one of the two users, then "
-                                  "reprocess %s", st->t->proxy_text[addr], where);
-                break;
-            }
-            case V_MUTUALLY_EXCLUSIVE:
-                conflicts_with_holdings(st, user, a->product, a->enabled, a->conflict_mask, where, &detail, &hint);
-                break;
-            case V_COUNT:
-                detail = str_printf("no seat left: %lld of %lld in use", (long long)st->consumed[a->product],
-                                    (long long)P->seats);
-                break;   /* hint: in finish_count_hints, once totals are known */
-            default:
-                detail = str_printf("held back: %s failed with %s", p->products[G->assigns[failed].product].name,
-                                    violation_code_name(code[failed]));
-                hint = str_printf("resolve the %s error of this group: a group assigns all of its products or none",
-                                  p->products[G->assigns[failed].product].name);
+            char *detail, *hint;
+            if (code[k] >= 0) {
+                eval_check_assign(st, user, a, -1, where, &detail, &hint);
+            } else {
+                eval_other_text(st, G->assigns[failed].product, (ViolationCode)code[failed], &detail, &hint);
                 code[k] = V_OTHER;
-                break;
             }
-            add_violation(st, user, (int32_t)g, a->product, code[k], detail, hint);
+            eval_add_violation(st, user, (int32_t)g, a->product, (ViolationCode)code[k], VK_GROUP, detail, hint);
         }
         free(where);
     }
@@ -400,106 +586,106 @@ static void process_pair(EvalState *st, uint32_t user, uint32_t g)
 
 static void apply_direct(EvalState *st)
 {
-    const Policy *p = st->p;
     for (uint32_t i = 0; i < st->t->ndirect; i++) {
         const DirectLicense *d = &st->t->direct[i];
-        uint32_t h = hold(st, d->user, d->product);
-        int mailbox = bitset_intersects(d->enabled, p->mailbox_plans, p->plan_words);
-        enable_plans(st, d->user, h, d->enabled, mailbox);
+        uint32_t h = eval_hold(st, d->user, d->product);
         st->holdings[h].direct = 1;
+        st->holdings[h].direct_enabled = d->enabled;
+        bitset_or(eval_holding_plans(st, h), d->enabled, st->p->plan_words);
+        if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
+            refresh_mailbox(st, d->user);
     }
 }
 
-/* Checks each direct licence against the user's final state (S3, checks 1-3). */
-static void check_direct(EvalState *st)
+/* Checks one direct licence (holding h of user) against the user's state (S3). */
+static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitword *all, bitword *scratch)
 {
     const Policy *p = st->p;
-    const Tenant *t = st->t;
-    bitword *all = policy_plan_set(p);
-    bitword *others = policy_plan_set(p);
-    if (!all || !others) oom();
-    for (uint32_t i = 0; i < t->ndirect; i++) {
-        const DirectLicense *d = &t->direct[i];
-        const char *pname = p->products[d->product].name;
-        int country = eval_user_country(st, d->user);
-        char *detail = NULL, *hint = NULL;
-        ViolationCode code = V_OTHER;
-        if (country < 0) {
-            no_location(st, NULL, &detail, &hint);
+    const Holding *hd = &st->holdings[h];
+    const bitword *enabled = hd->direct_enabled;
+    const char *pname = p->products[hd->product].name;
+    int country = eval_user_country(st, user);
+    char *detail = NULL, *hint = NULL;
+    ViolationCode code = V_OTHER;
+    if (country < 0) {
+        no_location(NULL, &detail, &hint);
+        code = V_LOCATION;
+    } else {
+        BITSET_FOREACH(q, enabled, p->nplans) {
+            if (policy_plan_allowed_in(p, (uint32_t)q, country)) continue;
+            char *loc = location_text(st, user);
+            detail = str_printf("service plan %s is not available in usage location %s", p->plans[q].name, loc);
+            hint = str_printf("set a usage location where %s is allowed, or disable %s in the direct licence of %s",
+                              p->plans[q].name, p->plans[q].name, pname);
             code = V_LOCATION;
-        } else {
-            uint32_t bad = UINT32_MAX;
-            BITSET_FOREACH(q, d->enabled, p->nplans)
-                if (bad == UINT32_MAX && !policy_plan_allowed_in(p, (uint32_t)q, country)) bad = (uint32_t)q;
-            if (bad != UINT32_MAX) {
-                char *loc = location_text(st, d->user);
-                detail = str_printf("service plan %s is not available in usage location %s", p->plans[bad].name, loc);
-                hint = str_printf("set a usage location where %s is allowed, or disable %s in the direct licence of %s",
-                                  p->plans[bad].name, p->plans[bad].name, pname);
-                code = V_LOCATION;
-                free(loc);
-            }
+            free(loc);
+            break;
         }
-        if (!detail) {
-            /* conflict with another direct licence of the user */
-            for (uint32_t k = 0; k < t->ndirect && !detail; k++) {
-                const DirectLicense *o = &t->direct[k];
-                if (k == i || o->user != d->user || o->product == d->product) continue;
-                bitset_zero(others, p->plan_words);
-                BITSET_FOREACH(e, d->enabled, p->nplans) {
-                    if (!p->plans[e].conflicts) continue;
-                    bitset_or(others, p->plans[e].conflicts, p->plan_words);
-                }
-                bitset_and(others, o->enabled, p->plan_words);
-                if (!bitset_any(others, p->plan_words)) continue;
-                StrBuf pairs = {0};
-                BITSET_FOREACH(e, d->enabled, p->nplans) {
-                    if (!p->plans[e].conflicts) continue;
-                    BITSET_FOREACH(q, others, p->nplans)
-                        if (bitset_test(p->plans[e].conflicts, q))
-                            sb_printf(&pairs, "%s%s, %s%s", pairs.len ? "; so are " : "", p->plans[e].name,
-                                      p->plans[q].name, pairs.len ? "" : " are mutually exclusive");
-                }
-                char *pair_text = sb_take(&pairs);
-                detail = str_printf("License assignment failed because service plans %s (with the direct licence of %s).",
-                                    pair_text, p->products[o->product].name);
-                hint = str_printf("disable the conflicting plans in the direct licence of %s or of %s, or remove "
-                                  "one of the two licences", pname, p->products[o->product].name);
-                code = V_MUTUALLY_EXCLUSIVE;
-                free(pair_text);
-            }
+    }
+    /* conflict with another direct licence of the user */
+    for (uint32_t o = st->user_first[user]; o != EVAL_NONE && !detail; o = st->holdings[o].next) {
+        const Holding *od = &st->holdings[o];
+        if (o == h || !od->direct) continue;
+        bitset_zero(scratch, p->plan_words);
+        BITSET_FOREACH(e, enabled, p->nplans)
+            if (p->plans[e].conflicts) bitset_or(scratch, p->plans[e].conflicts, p->plan_words);
+        bitset_and(scratch, od->direct_enabled, p->plan_words);
+        if (!bitset_any(scratch, p->plan_words)) continue;
+        StrBuf pairs = {0};
+        BITSET_FOREACH(e, enabled, p->nplans) {
+            if (!p->plans[e].conflicts) continue;
+            BITSET_FOREACH(q, scratch, p->nplans)
+                if (bitset_test(p->plans[e].conflicts, q))
+                    sb_printf(&pairs, "%s%s, %s%s", pairs.len ? "; so are " : "", p->plans[e].name, p->plans[q].name,
+                              pairs.len ? "" : " are mutually exclusive");
         }
-        if (!detail) {
-            /* requirements against every plan enabled on the user */
-            bitset_zero(all, p->plan_words);
-            for (uint32_t h = st->user_first[d->user]; h != EVAL_NONE; h = st->holdings[h].next)
-                bitset_or(all, eval_holding_plans(st, h), p->plan_words);
-            BITSET_FOREACH(q, d->enabled, p->nplans) {
-                const PolicyPlan *pl = &p->plans[q];
-                for (uint32_t r = pl->first_requirement; r < pl->first_requirement + pl->nrequirements && !detail; r++) {
-                    const PolicyRequirement *req = &p->requirements[r];
-                    if (bitset_intersects(req->any_of, all, p->plan_words)) continue;
-                    StrBuf alts = {0}, ors = {0};
-                    for (uint32_t k = 0; k < req->nalternatives; k++) {
-                        sb_printf(&alts, "%s%s", k ? ", " : "", p->plans[req->alternatives[k]].name);
-                        sb_printf(&ors, "%s%s", k ? " or " : "", p->plans[req->alternatives[k]].name);
-                    }
-                    char *alt_text = sb_take(&alts), *or_text = sb_take(&ors);
-                    detail = str_printf("License assignment failed because service plan %s depends on the service "
-                                        "plan(s) %s.", pl->name, alt_text);
-                    hint = str_printf("enable %s for the user through another licence or group, or disable %s in "
-                                      "the direct licence of %s", or_text, pl->name, pname);
-                    code = V_DEPENDENCY;
-                    free(alt_text);
-                    free(or_text);
-                }
-                if (detail) break;
+        char *pair_text = sb_take(&pairs);
+        detail = str_printf("License assignment failed because service plans %s (with the direct licence of %s).",
+                            pair_text, p->products[od->product].name);
+        hint = str_printf("disable the conflicting plans in the direct licence of %s or of %s, or remove one of the "
+                          "two licences", pname, p->products[od->product].name);
+        code = V_MUTUALLY_EXCLUSIVE;
+        free(pair_text);
+    }
+    /* requirements against every plan enabled on the user */
+    if (!detail) eval_user_plans(st, user, all);
+    BITSET_FOREACH(q, enabled, p->nplans) {
+        if (detail) break;
+        const PolicyPlan *pl = &p->plans[q];
+        for (uint32_t r = pl->first_requirement; r < pl->first_requirement + pl->nrequirements; r++) {
+            const PolicyRequirement *req = &p->requirements[r];
+            if (bitset_intersects(req->any_of, all, p->plan_words)) continue;
+            StrBuf alts = {0}, ors = {0};
+            for (uint32_t k = 0; k < req->nalternatives; k++) {
+                sb_printf(&alts, "%s%s", k ? ", " : "", p->plans[req->alternatives[k]].name);
+                sb_printf(&ors, "%s%s", k ? " or " : "", p->plans[req->alternatives[k]].name);
             }
+            char *alt_text = sb_take(&alts), *or_text = sb_take(&ors);
+            detail = str_printf("License assignment failed because service plan %s depends on the service plan(s) %s.",
+                                pl->name, alt_text);
+            hint = str_printf("enable %s for the user through another licence or group, or disable %s in the direct "
+                              "licence of %s", or_text, pl->name, pname);
+            code = V_DEPENDENCY;
+            free(alt_text);
+            free(or_text);
+            break;
         }
-        if (detail) add_violation(st, d->user, EVAL_DIRECT, d->product, code, detail, hint);
+    }
+    if (detail) eval_add_violation(st, user, EVAL_DIRECT, hd->product, code, VK_DIRECT, detail, hint);
+}
+
+/* S3 findings for every direct licence, replacing earlier ones (W5). */
+static void check_direct(EvalState *st)
+{
+    bitword *all = policy_plan_set(st->p), *scratch = policy_plan_set(st->p);
+    if (!all || !scratch) oom();
+    for (uint32_t u = 0; u < st->t->nusers; u++) {
+        eval_clear_violations(st, u, EVAL_DIRECT, EVAL_NONE, 1u << VK_DIRECT);
+        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next)
+            if (st->holdings[h].direct) check_direct_licence(st, u, h, all, scratch);
     }
     free(all);
-    free(others);
+    free(scratch);
 }
 
 /* ---- finishing -------------------------------------------------------------------- */
@@ -511,7 +697,7 @@ static void finish_count_hints(EvalState *st)
     uint32_t *waiting = calloc((size_t)p->nproducts + 1, sizeof *waiting);
     if (!waiting) oom();
     for (uint32_t i = 0; i < st->nviolations; i++)
-        if (st->violations[i].code == V_COUNT) waiting[st->violations[i].product]++;
+        if (!st->violations[i].dead && st->violations[i].code == V_COUNT) waiting[st->violations[i].product]++;
     char **hints = calloc((size_t)p->nproducts + 1, sizeof *hints);
     uint32_t *by_group = calloc((size_t)p->ngroups + 1, sizeof *by_group);
     if (!hints || !by_group) oom();
@@ -546,8 +732,9 @@ static void finish_count_hints(EvalState *st)
     }
     for (uint32_t i = 0; i < st->nviolations; i++) {
         Violation *v = &st->violations[i];
-        if (v->code == V_COUNT && !v->hint)
-            v->hint = str_printf("%s, then reprocess group \"%s\"", hints[v->product], p->groups[v->group].name);
+        if (v->dead || v->code != V_COUNT || v->group < 0) continue;
+        free(v->hint);
+        v->hint = str_printf("%s, then reprocess group \"%s\"", hints[v->product], p->groups[v->group].name);
     }
     for (uint32_t prod = 0; prod < p->nproducts; prod++) free(hints[prod]);
     free(hints);
@@ -566,7 +753,34 @@ static int cmp_violation(const void *x, const void *y)
     if (a->product != b->product) return a->product < b->product ? -1 : 1;
     uint32_t ra = a->group < 0 ? 0 : sort_state->group_rank[a->group] + 1;
     uint32_t rb = b->group < 0 ? 0 : sort_state->group_rank[b->group] + 1;
-    return ra < rb ? -1 : ra > rb;
+    if (ra != rb) return ra < rb ? -1 : 1;
+    return a->kind < b->kind ? -1 : a->kind > b->kind;
+}
+
+/* Drops cleared violations, sorts the rest into report order, rebuilds the per-user
+ * chains. */
+static void sort_violations(EvalState *st)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < st->nviolations; i++)
+        if (!st->violations[i].dead) st->violations[n++] = st->violations[i];
+    st->nviolations = n;
+    sort_state = st;
+    if (n > 1) qsort(st->violations, n, sizeof *st->violations, cmp_violation);
+    sort_state = NULL;
+    for (uint32_t u = 0; u < st->t->nusers; u++) st->user_violations[u] = EVAL_NONE;
+    for (uint32_t i = n; i-- > 0;) {
+        Violation *v = &st->violations[i];
+        v->next_of_user = st->user_violations[v->user];
+        st->user_violations[v->user] = i;
+    }
+}
+
+void eval_finish(EvalState *st)
+{
+    check_direct(st);
+    finish_count_hints(st);
+    sort_violations(st);
 }
 
 void eval_run(EvalState *st)
@@ -575,13 +789,9 @@ void eval_run(EvalState *st)
     apply_direct(st);
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];
-        const GroupMembers *gm = &st->t->members[g];
-        if (!p->groups[g].nassigns) continue;
-        for (uint32_t m = 0; m < gm->nusers; m++) process_pair(st, gm->users[m], g);
+        const GroupView *gv = &st->groups[g];
+        if (!gv->nassigns) continue;
+        for (uint32_t m = 0; m < gv->nmembers; m++) process_pair(st, gv->members[m], g);
     }
-    check_direct(st);
-    finish_count_hints(st);
-    sort_state = st;
-    if (st->nviolations > 1) qsort(st->violations, st->nviolations, sizeof *st->violations, cmp_violation);
-    sort_state = NULL;
+    eval_finish(st);
 }

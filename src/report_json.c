@@ -39,13 +39,13 @@ static void write_products(JsonWriter *w, const EvalState *st)
         jw_key(w, "name");
         jw_string(w, pr->display);
         jw_key(w, "seats");
-        if (pr->seats == SEATS_UNLIMITED) jw_null(w);
-        else jw_int(w, pr->seats);
+        if (st->seats[i] == SEATS_UNLIMITED) jw_null(w);
+        else jw_int(w, st->seats[i]);
         jw_key(w, "consumed");
         jw_int(w, st->consumed[i]);
         jw_key(w, "available");
-        if (pr->seats == SEATS_UNLIMITED) jw_null(w);
-        else jw_int(w, pr->seats > st->consumed[i] ? pr->seats - st->consumed[i] : 0);
+        if (st->seats[i] == SEATS_UNLIMITED) jw_null(w);
+        else jw_int(w, st->seats[i] > st->consumed[i] ? st->seats[i] - st->consumed[i] : 0);
         jw_key(w, "conflict");
         jw_int(w, eval_conflict(st, i));
         jw_object_end(w);
@@ -151,7 +151,7 @@ static void write_groups(JsonWriter *w, const EvalState *st)
     jw_array_begin(w);
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];
-        uint32_t members = st->t->members[g].nusers;
+        uint32_t members = st->groups[g].nmembers;
         jw_object_begin(w);
         jw_key(w, "group");
         jw_string(w, p->groups[g].name);

@@ -20,13 +20,14 @@ static void print_products(const EvalState *st, FILE *out)
     for (uint32_t i = 0; i < p->nproducts; i++) {
         const PolicyProduct *pr = &p->products[i];
         char seats[24], avail[24];
-        if (pr->seats == SEATS_UNLIMITED) {
+        int64_t seats_now = st->seats[i];
+        if (seats_now == SEATS_UNLIMITED) {
             strcpy(seats, "unlimited");
             strcpy(avail, "-");
         } else {
-            snprintf(seats, sizeof seats, "%lld", (long long)pr->seats);
+            snprintf(seats, sizeof seats, "%lld", (long long)seats_now);
             snprintf(avail, sizeof avail, "%lld",
-                     (long long)(pr->seats > st->consumed[i] ? pr->seats - st->consumed[i] : 0));
+                     (long long)(seats_now > st->consumed[i] ? seats_now - st->consumed[i] : 0));
         }
         fprintf(out, "  %-*s  %9s  %9lld  %9s  %9lld  %s\n", wname, pr->name, seats, (long long)st->consumed[i], avail,
                 (long long)eval_conflict(st, i), pr->display);
@@ -56,7 +57,7 @@ static void print_violation(const EvalState *st, const Violation *v, FILE *out, 
 static void print_group_errors(const EvalState *st, uint32_t g, uint32_t in_error, FILE *out, const char *user)
 {
     fprintf(out, "\nGroup \"%s\": %u of %u member%s in error\n", st->p->groups[g].name, in_error,
-            st->t->members[g].nusers, st->t->members[g].nusers == 1 ? "" : "s");
+            st->groups[g].nmembers, st->groups[g].nmembers == 1 ? "" : "s");
     uint32_t last = EVAL_NONE;
     for (uint32_t i = 0; i < st->nviolations; i++) {
         const Violation *v = &st->violations[i];
@@ -139,8 +140,8 @@ int report_eval_text(const EvalState *st, FILE *out, const ReportOptions *opt)
                     if (!in_error[g]) continue;
                     char quoted[512];
                     snprintf(quoted, sizeof quoted, "\"%s\"", p->groups[g].name);
-                    fprintf(out, "  %-*s  %8u  %8u  %8u\n", wname, quoted, st->t->members[g].nusers,
-                            st->t->members[g].nusers - in_error[g], in_error[g]);
+                    fprintf(out, "  %-*s  %8u  %8u  %8u\n", wname, quoted, st->groups[g].nmembers,
+                            st->groups[g].nmembers - in_error[g], in_error[g]);
                 }
             }
         }
