@@ -20,6 +20,7 @@
 #define SKULD_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct {
     const char *text;   /* NUL-terminated, unquoted; points into the caller's buffer */
@@ -46,5 +47,8 @@ int csv_read_row(CsvReader *reader, CsvRow *row);
 
 /* The message of the last error (one sentence, no location), and its place. */
 const char *csv_reader_error(const CsvReader *reader, unsigned *line, unsigned *column);
+
+/* Writes one field of a CSV row (RFC 4180 quoting where needed). */
+void csv_write_field(FILE *out, const char *s);
 
 #endif

@@ -7,6 +7,7 @@
 #define SKULD_OPTIONS_H
 
 #include <stddef.h>
+#include "util.h"
 
 typedef enum { FORMAT_TEXT, FORMAT_JSON } OutputFormat;
 
@@ -21,13 +22,20 @@ typedef struct {
     int no_assignments;         /* --no-assignments */
     long max_diagnostics;       /* --max-diagnostics (0 = keep the default) */
     long max_include_depth;     /* --max-include-depth */
+    const char *save_state;     /* eval --save-state */
+    const char *scenario;       /* whatif --scenario */
+    const char *baseline;       /* whatif --baseline eval|current */
+    const char *state;          /* whatif --state */
+    char *quick;                /* whatif: quick changes as a scenario block (owned) */
+    StrBuf quick_changes;       /* ... being built */
+    int nquick;
     int help;
 } Options;
 
 /* Which options a command takes (bit flags). */
 enum {
     OPT_FORMAT = 1, OPT_TENANT = 2, OPT_OUTPUT = 4, OPT_FILTERS = 8, OPT_NO_ASSIGNMENTS = 16,
-    OPT_LIMITS = 32
+    OPT_LIMITS = 32, OPT_SAVE_STATE = 64, OPT_WHATIF = 128
 };
 
 /* Parses argv into *o. On a usage error prints a message naming the command and

@@ -30,4 +30,8 @@ void rules_free(RuleSet *rs);
  * reported so far (syntax, include, I/O). */
 size_t rules_load(RuleSet *rs, char *const *paths, int npaths);
 
+/* Parses text made by skuld itself as a rule file named `name` (no includes are
+ * followed); takes text (malloc'd). Returns the number of errors so far. */
+size_t rules_load_text(RuleSet *rs, const char *name, char *text);
+
 #endif

@@ -47,6 +47,11 @@ void source_set_free(SourceSet *set);
 SourceStatus source_load(SourceSet *set, const char *path, int included_from, SkLoc include_loc,
                          int *index, char *errbuf, size_t errlen);
 
+/* Adds text made by skuld itself (e.g. a scenario built from command-line options) as
+ * a file named `name`; takes text (malloc'd, NUL-terminated at len). Returns its
+ * index, or -1 on no memory. */
+int source_add_text(SourceSet *set, const char *name, char *text, size_t len);
+
 /* Reads a whole regular file (not a directory, FIFO or device) into a malloc'd,
  * NUL-terminated buffer the caller frees; NULL with errbuf set on failure. */
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbuf, size_t errlen);

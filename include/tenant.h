@@ -67,12 +67,16 @@ typedef struct {
     InheritedLicense *inherited;
     uint32_t ninherited;
     NameIndex user_index;           /* user id (case-insensitive) -> index */
+    NameIndex group_names;          /* every group of members.csv and the rules */
     char *dir;                      /* the directory it came from */
 } Tenant;
 
 /* Loads DIR/users.csv, DIR/members.csv, DIR/licenses.csv (optional) and DIR/skus.csv
  * (optional) against the policy. NULL when anything is wrong (see diags). */
 Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags);
+/* The same, reading direct and inherited licences from state_path (a state file of
+ * `eval --save-state`, in the licenses.csv format) instead of DIR/licenses.csv. */
+Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path);
 void tenant_free(Tenant *t);
 
 /* The index of a user id, or -1. */

@@ -10,6 +10,7 @@
 #include "outfile.h"
 #include "report.h"
 #include "rules.h"
+#include "state.h"
 #include "tenant.h"
 
 static const char eval_usage[] =
@@ -26,13 +27,38 @@ static const char eval_usage[] =
     "  --no-assignments       json: leave the per-user assignment list out\n"
     "  --group NAME           text: only this group's users in error\n"
     "  --user ID              text: only this user: holdings and errors\n"
+    "  --save-state FILE      also write the state after evaluation (licenses.csv\n"
+    "                         format) for 'skuld whatif --state FILE'\n"
     "\n"
     "exit status: 0 no violations, 1 violations or licence conflicts, 2 bad input\n";
+
+/* Writes the state file atomically; 0, or -1 (reported). */
+static int save_state(const EvalState *st, const char *path)
+{
+    char err[512];
+    OutFile of;
+    FILE *out = outfile_open(&of, path, err, sizeof err);
+    if (!out) {
+        fprintf(stderr, "skuld eval: %s\n", err);
+        return -1;
+    }
+    if (state_write(st, out) != 0) {
+        outfile_abort(&of);
+        fprintf(stderr, "skuld eval: writing the state file failed\n");
+        return -1;
+    }
+    if (outfile_commit(&of, err, sizeof err) != 0) {
+        fprintf(stderr, "skuld eval: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
 
 int cmd_eval(int argc, char **argv)
 {
     Options o;
-    if (!options_parse(&o, "eval", OPT_FORMAT | OPT_TENANT | OPT_OUTPUT | OPT_FILTERS | OPT_NO_ASSIGNMENTS | OPT_LIMITS,
+    if (!options_parse(&o, "eval", OPT_FORMAT | OPT_TENANT | OPT_OUTPUT | OPT_FILTERS | OPT_NO_ASSIGNMENTS | OPT_LIMITS |
+                                      OPT_SAVE_STATE,
                        argc, argv)) {
         options_free(&o);
         return 2;
@@ -80,6 +106,8 @@ int cmd_eval(int argc, char **argv)
                 fprintf(stderr, "skuld eval: writing the report failed\n");
             } else if (outfile_commit(&of, err, sizeof err) != 0) {
                 fprintf(stderr, "skuld eval: %s\n", err);
+            } else if (o.save_state && save_state(st, o.save_state) != 0) {
+                status = 2;
             } else {
                 int conflicts = 0;
                 for (uint32_t i = 0; i < policy->nproducts; i++) conflicts |= eval_conflict(st, i) > 0;

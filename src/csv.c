@@ -272,3 +272,23 @@ const char *csv_reader_error(const CsvReader *reader, unsigned *line, unsigned *
     if (column) *column = reader->failed ? reader->err_column : 0;
     return reader->failed ? reader->err_msg : NULL;
 }
+
+/* Writes one field, quoted (with doubled quotes) when it holds a comma, a quote, a line
+ * end, or spaces at either end; otherwise as it is. */
+void csv_write_field(FILE *out, const char *s)
+{
+    size_t len = strlen(s);
+    int quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"') fputc('"', out);
+        fputc(s[i], out);
+    }
+    fputc('"', out);
+}

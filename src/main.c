@@ -13,6 +13,8 @@ static const char usage[] =
     "commands:\n"
     "  check RULES...                 compile rule files; report errors and warnings\n"
     "  eval  RULES... --tenant DIR    assignments, violations and seat counts\n"
+    "  whatif RULES... --tenant DIR --scenario NAME|FILE\n"
+    "                                 dry-run changes: the diff against the baseline\n"
     "\n"
     "RULES are .skuld files or directories (every *.skuld directly inside).\n"
     "Run 'skuld COMMAND --help' for a command's options.\n"
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
+    if (strcmp(cmd, "whatif") == 0) return cmd_whatif(argc - 2, argv + 2);
     fprintf(stderr, "skuld: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }

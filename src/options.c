@@ -1,5 +1,6 @@
 /* options.c — shared command-line parsing (see options.h). */
 #include "options.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +36,74 @@ static int parse_count(const char *command, const char *opt, const char *v, long
     return 1;
 }
 
+/* Appends s to the quick scenario, as a quoted string of the rule language. */
+static void add_quoted(StrBuf *sb, const char *s, size_t n)
+{
+    sb_puts(sb, "\"");
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\\') sb_add(sb, "\\", 1);
+        if (c == '\n') sb_puts(sb, "\\n");
+        else if (c == '\t') sb_puts(sb, "\\t");
+        else sb_add(sb, &c, 1);
+    }
+    sb_puts(sb, "\"");
+}
+
+/* A quick change "--add USER:GROUP" and its kin, as a scenario statement. */
+static int add_quick(Options *o, StrBuf *sb, const char *command, const char *opt, const char *v)
+{
+    const char *sep = strchr(v, strcmp(opt, "--seats") == 0 || strcmp(opt, "--location") == 0 ? '=' : ':');
+    int needs_sep = strcmp(opt, "--reprocess") != 0 && strcmp(opt, "--reprocess-user") != 0;
+    if (needs_sep && (!sep || sep == v || !sep[1])) {
+        fprintf(stderr, "skuld %s: %s takes %s\n", command, opt,
+                strcmp(opt, "--seats") == 0 ? "PRODUCT=N" : strcmp(opt, "--location") == 0 ? "USER=CC (or USER=none)"
+                : strcmp(opt, "--assign") == 0 || strcmp(opt, "--unassign") == 0 ? "GROUP:PRODUCT"
+                : strcmp(opt, "--license") == 0 || strcmp(opt, "--unlicense") == 0 ? "USER:PRODUCT" : "USER:GROUP");
+        return 0;
+    }
+    size_t left = sep ? (size_t)(sep - v) : strlen(v);
+    const char *right = sep ? sep + 1 : "";
+    sb_puts(sb, "    ");
+    if (strcmp(opt, "--add") == 0 || strcmp(opt, "--remove") == 0) {
+        sb_puts(sb, opt[2] == 'a' ? "add " : "remove ");
+        add_quoted(sb, v, left);
+        sb_puts(sb, opt[2] == 'a' ? " to " : " from ");
+        add_quoted(sb, right, strlen(right));
+    } else if (strcmp(opt, "--seats") == 0) {
+        sb_puts(sb, "set seats ");
+        add_quoted(sb, v, left);
+        sb_printf(sb, " %s", right);
+    } else if (strcmp(opt, "--location") == 0) {
+        sb_puts(sb, "set location ");
+        add_quoted(sb, v, left);
+        if (strcmp(right, "none") == 0) sb_puts(sb, " none");
+        else { sb_puts(sb, " "); add_quoted(sb, right, strlen(right)); }
+    } else if (strcmp(opt, "--license") == 0 || strcmp(opt, "--unlicense") == 0) {
+        sb_puts(sb, opt[2] == 'l' ? "license " : "unlicense ");
+        add_quoted(sb, v, left);
+        sb_puts(sb, " ");
+        add_quoted(sb, right, strlen(right));
+    } else if (strcmp(opt, "--assign") == 0 || strcmp(opt, "--unassign") == 0) {
+        sb_puts(sb, "group ");
+        add_quoted(sb, v, left);
+        sb_puts(sb, opt[2] == 'a' ? " assign " : " unassign ");
+        add_quoted(sb, right, strlen(right));
+    } else {
+        sb_puts(sb, strcmp(opt, "--reprocess") == 0 ? "reprocess group " : "reprocess user ");
+        add_quoted(sb, v, strlen(v));
+    }
+    sb_puts(sb, ";\n");
+    o->nquick++;
+    return 1;
+}
+
 int options_parse(Options *o, const char *command, int accepted, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     o->positional = calloc((size_t)argc + 1, sizeof *o->positional);
     if (!o->positional) return 0;
+    StrBuf *quick = &o->quick_changes;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -67,6 +131,26 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             if (!(o->user_filter = take_value(command, a, &i, argc, argv))) return 0;
         } else if ((accepted & OPT_NO_ASSIGNMENTS) && strcmp(a, "--no-assignments") == 0) {
             o->no_assignments = 1;
+        } else if ((accepted & OPT_SAVE_STATE) && is_opt(a, "--save-state")) {
+            if (!(o->save_state = take_value(command, a, &i, argc, argv))) return 0;
+        } else if ((accepted & OPT_WHATIF) && is_opt(a, "--scenario")) {
+            if (!(o->scenario = take_value(command, a, &i, argc, argv))) return 0;
+        } else if ((accepted & OPT_WHATIF) && is_opt(a, "--baseline")) {
+            if (!(o->baseline = take_value(command, a, &i, argc, argv))) return 0;
+            if (strcmp(o->baseline, "eval") != 0 && strcmp(o->baseline, "current") != 0) {
+                fprintf(stderr, "skuld %s: --baseline is eval or current, not '%s'\n", command, o->baseline);
+                return 0;
+            }
+        } else if ((accepted & OPT_WHATIF) && is_opt(a, "--state")) {
+            if (!(o->state = take_value(command, a, &i, argc, argv))) return 0;
+        } else if ((accepted & OPT_WHATIF) &&
+                   (is_opt(a, "--add") || is_opt(a, "--remove") || is_opt(a, "--seats") || is_opt(a, "--location") ||
+                    is_opt(a, "--license") || is_opt(a, "--unlicense") || is_opt(a, "--assign") ||
+                    is_opt(a, "--unassign") || is_opt(a, "--reprocess") || is_opt(a, "--reprocess-user"))) {
+            char name[32];
+            size_t nl = strcspn(a, "=");
+            snprintf(name, sizeof name, "%.*s", (int)(nl < 31 ? nl : 31), a);
+            if (!(v = take_value(command, a, &i, argc, argv)) || !add_quick(o, quick, command, name, v)) return 0;
         } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-diagnostics")) {
             if (!(v = take_value(command, a, &i, argc, argv)) ||
                 !parse_count(command, "--max-diagnostics", v, &o->max_diagnostics)) return 0;
@@ -78,11 +162,15 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             return 0;
         }
     }
+    if (o->nquick) o->quick = str_printf("scenario \"command line\" {\n%s}\n", quick->data);
     return 1;
 }
 
 void options_free(Options *o)
 {
     free(o->positional);
+    free(o->quick);
+    sb_free(&o->quick_changes);
     o->positional = NULL;
+    o->quick = NULL;
 }

@@ -177,6 +177,18 @@ static void load_directory(Loader *ld, const char *dir)
     free(names);
 }
 
+size_t rules_load_text(RuleSet *rs, const char *name, char *text)
+{
+    int index = source_add_text(&rs->sources, name, text, strlen(text));
+    if (index < 0) {
+        diag_add(&rs->diags, SEV_ERROR, loc_none(), "io", NULL, "out of memory");
+        rs->unreadable = 1;
+        return rs->diags.errors;
+    }
+    parse_rule_file(&rs->sources, index, &rs->stmts, &rs->diags);
+    return rs->diags.errors;
+}
+
 size_t rules_load(RuleSet *rs, char *const *paths, int npaths)
 {
     Loader ld = { rs, NULL, 0 };

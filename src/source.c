@@ -1,5 +1,6 @@
 /* source.c — reading rule files whole, once, and finding their lines. */
 #include "source.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,6 +156,28 @@ SourceStatus source_load(SourceSet *set, const char *path, int included_from, Sk
     f->ino = st.st_ino;
     *index = (int)set->count++;
     return SOURCE_OK;
+}
+
+int source_add_text(SourceSet *set, const char *name, char *text, size_t len)
+{
+    if (!grow_array((void **)&set->files, &set->cap, set->count + 1, sizeof *set->files)) {
+        free(text);
+        return -1;
+    }
+    SourceFile *f = &set->files[set->count];
+    memset(f, 0, sizeof *f);
+    f->path = strdup(name);
+    if (!f->path) {
+        free(text);
+        return -1;
+    }
+    f->text = text;
+    f->len = len;
+    f->included_from = -1;
+    f->include_loc = loc_none();
+    f->dev = (dev_t)-1;
+    f->ino = (ino_t)set->count;   /* never equal to a real file's */
+    return (int)set->count++;
 }
 
 /* Indexes the line starts of f (once). Returns 0 on no memory. */

@@ -1,6 +1,7 @@
 /* tenant.c — loading the CSV tenant directory (see tenant.h, CLI.md "Tenant data"). */
 #include "tenant.h"
 #include "csv.h"
+#include "eval.h"
 #include "source.h"
 #include "util.h"
 
@@ -59,7 +60,8 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
                     int nrequired, int ncols, CsvFile *f)
 {
     memset(f, 0, sizeof *f);
-    f->path = str_printf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    f->path = dir ? str_printf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name)
+                  : str_ndup(name, strlen(name));
     if (!f->path) oom();
     struct stat st;
     if (stat(f->path, &st) != 0 && errno == ENOENT && optional) {
@@ -372,7 +374,7 @@ static int load_members(Loader *ld, const char *dir)
     free(group_stamp);
     free(rows);
     free(policy_of);
-    name_index_free(&groups);
+    t->group_names = groups;   /* every group name of members.csv and the rules */
     csv_close(&f);
     return 1;
 }
@@ -417,11 +419,12 @@ static int cmp_direct(const void *x, const void *y)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
-static int load_licenses(Loader *ld, const char *dir)
+static int load_licenses(Loader *ld, const char *dir, const char *state_path)
 {
     static const char *const cols[] = { "user", "product", "disabled_plans", "group", "error" };
     CsvFile f;
-    int rc = csv_open(ld, dir, "licenses.csv", 1, cols, 2, 5, &f);
+    int rc = state_path ? csv_open(ld, NULL, state_path, 0, cols, 2, 5, &f)
+                        : csv_open(ld, dir, "licenses.csv", 1, cols, 2, 5, &f);
     if (rc <= 0) return rc == 0;
     Tenant *t = ld->t;
     Policy *p = ld->p;
@@ -475,7 +478,18 @@ static int load_licenses(Loader *ld, const char *dir)
             if (!(h->group = str_ndup(group, glen))) oom();
             h->policy_group = policy_find_group(p, h->group);
             h->enabled = enabled;
-            h->error = elen ? str_ndup(error, elen) : NULL;
+            h->error = elen && !(elen == 4 && strncmp(error, "None", 4) == 0) ? str_ndup(error, elen) : NULL;
+            if (h->error && violation_code_parse(h->error) < 0) {
+                unsigned ecol;
+                field(&f, &row, 4, &elen, &ecol);
+                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)ecol, "tenant",
+                              "the error codes are CountViolation, MutuallyExclusiveViolation, DependencyViolation, "
+                              "ProhibitedInUsageLocationViolation, UniquenessViolation and Other",
+                              "unknown error code '%.60s'", h->error);
+            }
+            if (h->policy_group < 0)
+                diag_add_file(ld->diags, SEV_WARNING, f.path, (int)row.line, 1, "tenant-unknown-group", NULL,
+                              "group '%.200s' is not in the rules: this inherited licence is ignored", h->group);
             h->line = row.line;
         }
     }
@@ -544,9 +558,15 @@ static int load_skus(Loader *ld, const char *dir)
 
 Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags)
 {
+    return tenant_load_with(dir, policy, diags, NULL);
+}
+
+Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path)
+{
     Tenant *t = calloc(1, sizeof *t);
     if (!t) oom();
     name_index_init(&t->user_index, 1);
+    name_index_init(&t->group_names, 0);
     t->dir = str_ndup(dir, strlen(dir));
     Loader ld = { t, policy, diags, diags->errors };
     struct stat st;
@@ -556,7 +576,7 @@ Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags)
         tenant_free(t);
         return NULL;
     }
-    if (!load_users(&ld, dir) || !load_members(&ld, dir) || !load_licenses(&ld, dir) || !load_skus(&ld, dir) ||
+    if (!load_users(&ld, dir) || !load_members(&ld, dir) || !load_licenses(&ld, dir, state_path) || !load_skus(&ld, dir) ||
         diags->errors > ld.errors_before) {
         tenant_free(t);
         return NULL;
@@ -583,6 +603,7 @@ void tenant_free(Tenant *t)
     }
     free(t->inherited);
     name_index_free(&t->user_index);
+    name_index_free(&t->group_names);
     free(t->dir);
     free(t);
 }

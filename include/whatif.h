@@ -1,0 +1,77 @@
+/* whatif.h — dry runs (SEMANTICS.md, What-if): a scenario's changes applied in order
+ * to a baseline state, what changed (W6), and which groups a reprocess would clear.
+ *
+ * Flow: whatif_baseline_current (or eval_run) builds the baseline; snapshot_take
+ * keeps what the diff needs; whatif_apply validates and applies each change (W1, W2)
+ * and recomputes the direct-licence findings (W5); a second snapshot and
+ * whatif_reprocess_hints give the report (report_whatif_*).
+ *
+ * Ownership: snapshots own their copies; the state is the caller's.
+ */
+#ifndef SKULD_WHATIF_H
+#define SKULD_WHATIF_H
+
+#include <stdio.h>
+#include "ast.h"
+#include "diag.h"
+#include "eval.h"
+
+typedef struct {
+    uint32_t user, product;
+    bitword *plans;
+    uint8_t direct;
+    uint32_t *via;              /* groups, processing order */
+    uint32_t nvia;
+} SnapAssign;
+
+typedef struct {
+    uint32_t user;
+    int32_t group;
+    uint32_t product;
+    ViolationCode code;
+    char *detail, *hint;
+} SnapViolation;
+
+typedef struct {
+    SnapAssign *assigns;        /* by user, then product */
+    uint32_t nassigns;
+    SnapViolation *violations;  /* report order */
+    uint32_t nviolations;
+    int64_t *consumed, *seats, *conflict;   /* per product */
+} Snapshot;
+
+typedef struct {
+    uint32_t group;
+    uint32_t would_clear;
+} ReprocessHint;
+
+/* Builds the tenant's current state as imported (--baseline current): direct licences,
+ * and inherited licences held or in error as their error column says. */
+void whatif_baseline_current(EvalState *st);
+
+/* Applies the scenario's changes in order (W1-W5). An invalid change is a located
+ * error in diags and stops the run: returns -1 (nothing may be reported). */
+int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags);
+
+Snapshot *snapshot_take(const EvalState *st);
+void snapshot_free(Snapshot *s);
+
+/* Groups, in processing order, whose reprocess would clear some of their users in
+ * error (W6 `reprocess`). Caller frees. */
+ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count);
+
+typedef struct {
+    const char *scenario;
+    const Snapshot *before, *after;
+    const EvalState *state;     /* after the scenario (names, policy) */
+    const ReprocessHint *reprocess;
+    uint32_t nreprocess;
+} WhatifDiff;
+
+/* Whether the scenario raised a violation or created or grew a licence conflict. */
+int whatif_raises(const WhatifDiff *d);
+
+int report_whatif_json(const WhatifDiff *d, FILE *out);
+int report_whatif_text(const WhatifDiff *d, FILE *out);
+
+#endif

@@ -1,0 +1,485 @@
+/* whatif.c — applying a scenario to a state, snapshots for the diff, and reprocess
+ * hints (see whatif.h). The transitions themselves are in transition.c. */
+#include "whatif.h"
+#include "transition.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+    fprintf(stderr, "skuld: fatal: out of memory\n");
+    exit(3);
+}
+
+/* ---- the current state as imported ------------------------------------------------ */
+
+void whatif_baseline_current(EvalState *st)
+{
+    const Tenant *t = st->t;
+    for (uint32_t i = 0; i < t->ndirect; i++)
+        eval_hold_direct(st, t->direct[i].user, t->direct[i].product, t->direct[i].enabled);
+    for (uint32_t i = 0; i < t->ninherited; i++) {
+        const InheritedLicense *h = &t->inherited[i];
+        if (h->policy_group < 0) continue;
+        uint32_t g = (uint32_t)h->policy_group;
+        int code = h->error ? violation_code_parse(h->error) : -1;
+        if (code < 0) {
+            eval_hold_via(st, h->user, h->product, g, h->enabled, 0);
+        } else if (code == V_DEPENDENCY) {
+            eval_hold_via(st, h->user, h->product, g, h->enabled, 1);
+            eval_add_violation(st, h->user, (int32_t)g, h->product, V_DEPENDENCY, VK_KEPT,
+                               str_printf("in error in the tenant's current state (DependencyViolation): the "
+                                          "licence stays until its prerequisite is kept another way"),
+                               str_printf("reprocess group \"%s\" once the dependency is resolved",
+                                          st->p->groups[g].name));
+        } else {
+            eval_add_violation(st, h->user, (int32_t)g, h->product, (ViolationCode)code, VK_IMPORTED,
+                               str_printf("in error in the tenant's current state (%s)", h->error),
+                               str_printf("resolve the cause, then reprocess group \"%s\"", st->p->groups[g].name));
+        }
+    }
+    eval_finish(st);
+}
+
+/* ---- W1: validation helpers --------------------------------------------------------- */
+
+typedef struct {
+    EvalState *st;
+    DiagList *diags;
+    int failed;
+} Applier;
+
+static void invalid(Applier *ap, SkLoc at, const char *help, const char *fmt, const char *arg1, const char *arg2)
+{
+    char *msg = str_printf(fmt, arg1, arg2 ? arg2 : "");
+    diag_add(ap->diags, SEV_ERROR, at, "W1", help, "%s", msg ? msg : "invalid change");
+    free(msg);
+    ap->failed = 1;
+}
+
+static int64_t find_user(Applier *ap, const Name *n)
+{
+    int64_t u = tenant_find_user(ap->st->t, n->text);
+    if (u < 0) invalid(ap, n->loc, "users are the rows of users.csv", "unknown user %s%s", diag_name(n->text), NULL);
+    return u;
+}
+
+/* A group of the rules (>= 0), a group only the tenant knows (-2), or unknown (-1,
+ * reported). */
+static int find_group(Applier *ap, const Name *n)
+{
+    int g = policy_find_group(ap->st->p, n->text);
+    if (g >= 0) return g;
+    if (name_index_find(&ap->st->t->group_names, n->text, strlen(n->text)) >= 0) return -2;
+    invalid(ap, n->loc, "groups are those of the rules and of members.csv", "unknown group %s%s",
+            diag_name(n->text), NULL);
+    return -1;
+}
+
+static int find_product(Applier *ap, const Name *n)
+{
+    int p = policy_find_product(ap->st->p, n->text);
+    if (p < 0) invalid(ap, n->loc, NULL, "unknown product %s%s", diag_name(n->text), NULL);
+    return p;
+}
+
+/* The plans an assignment spec enables (S2), as a bitset the state owns; NULL when a
+ * plan is unknown or not in the product (reported). */
+static bitword *spec_enabled(Applier *ap, const AssignSpec *spec, int product)
+{
+    const Policy *p = ap->st->p;
+    bitword *listed = policy_plan_set(p), *enabled = policy_plan_set(p);
+    if (!listed || !enabled) oom();
+    int ok = 1;
+    for (size_t i = 0; i < spec->plans.count; i++) {
+        const Name *n = &spec->plans.items[i];
+        int plan = policy_find_plan(p, n->text);
+        if (plan < 0) {
+            invalid(ap, n->loc, NULL, "unknown plan %s%s", diag_name(n->text), NULL);
+            ok = 0;
+        } else if (!bitset_test(p->products[product].plan_set, (size_t)plan)) {
+            invalid(ap, n->loc, NULL, "plan %s is not part of product %s", diag_name(n->text),
+                    p->products[product].name);
+            ok = 0;
+        } else {
+            bitset_set(listed, (size_t)plan);
+        }
+    }
+    if (!ok) {
+        free(listed);
+        free(enabled);
+        return NULL;
+    }
+    memcpy(enabled, p->products[product].plan_set, p->plan_words * sizeof *enabled);
+    if (spec->mode == ASSIGN_EXCEPT) bitset_andnot(enabled, listed, p->plan_words);
+    else if (spec->mode == ASSIGN_ONLY) memcpy(enabled, listed, p->plan_words * sizeof *enabled);
+    free(listed);
+    eval_own(ap->st, enabled);
+    return enabled;
+}
+
+/* The group's member list, made the state's own copy so it can change. */
+static GroupView *own_members(EvalState *st, uint32_t g)
+{
+    GroupView *gv = &st->groups[g];
+    if (gv->owns_members) return gv;
+    uint32_t *copy = malloc(((size_t)gv->nmembers + 8) * sizeof *copy);
+    if (!copy) oom();
+    if (gv->nmembers) memcpy(copy, gv->members, gv->nmembers * sizeof *copy);
+    gv->members = copy;
+    gv->members_cap = gv->nmembers + 8;
+    gv->owns_members = 1;
+    return gv;
+}
+
+/* ---- changes ------------------------------------------------------------------- */
+
+static void change_membership(Applier *ap, const Change *ch)
+{
+    EvalState *st = ap->st;
+    int64_t u = find_user(ap, &ch->user);
+    int g = find_group(ap, &ch->group);
+    if (u < 0 || g == -1) return;
+    if (g == -2) {
+        diag_add(ap->diags, SEV_WARNING, ch->group.loc, "W2", NULL,
+                 "group %s is not licensed by the rules: this change licenses nothing", diag_name(ch->group.text));
+        return;
+    }
+    int member = eval_is_member(st, (uint32_t)u, (uint32_t)g);
+    if (ch->kind == CH_ADD && member) {
+        invalid(ap, ch->user.loc, NULL, "%s is already a direct member of %s", diag_name(ch->user.text),
+                diag_name(ch->group.text));
+        return;
+    }
+    if (ch->kind == CH_REMOVE && !member) {
+        invalid(ap, ch->user.loc, NULL, "%s is not a direct member of %s", diag_name(ch->user.text),
+                diag_name(ch->group.text));
+        return;
+    }
+    GroupView *gv = own_members(st, (uint32_t)g);
+    if (ch->kind == CH_ADD) {
+        /* W2: the user goes to the end of the group's membership order */
+        if (gv->nmembers + 1 > gv->members_cap) {
+            uint32_t *grown = realloc(gv->members, ((size_t)gv->nmembers * 2 + 8) * sizeof *grown);
+            if (!grown) oom();
+            gv->members = grown;
+            gv->members_cap = gv->nmembers * 2 + 8;
+        }
+        gv->members[gv->nmembers++] = (uint32_t)u;
+    } else {
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < gv->nmembers; i++)
+            if (gv->members[i] != (uint32_t)u) gv->members[k++] = gv->members[i];
+        gv->nmembers = k;
+    }
+    eval_reprocess_user(st, (uint32_t)u);
+}
+
+static void change_location(Applier *ap, const Change *ch)
+{
+    EvalState *st = ap->st;
+    int64_t u = find_user(ap, &ch->user);
+    if (u < 0) return;
+    int c = -1;
+    if (ch->country.text) {
+        c = country_index(ch->country.text, strlen(ch->country.text));
+        if (c < 0) {
+            invalid(ap, ch->country.loc, NULL, "%s is not a country code%s", diag_name(ch->country.text), NULL);
+            return;
+        }
+    }
+    if (st->country[u] == c) return;   /* not a new value: nothing to reprocess */
+    st->country[u] = c;
+    eval_reprocess_user(st, (uint32_t)u);
+}
+
+static void change_license(Applier *ap, const Change *ch)
+{
+    EvalState *st = ap->st;
+    int64_t u = find_user(ap, &ch->user);
+    int product = find_product(ap, ch->kind == CH_LICENSE ? &ch->assign.product : &ch->product);
+    if (u < 0 || product < 0) return;
+    if (ch->kind == CH_UNLICENSE) {
+        uint32_t h = eval_find_holding(st, (uint32_t)u, (uint32_t)product);
+        if (h == EVAL_NONE || !st->holdings[h].direct) {
+            invalid(ap, ch->product.loc, NULL, "%s has no direct licence of %s", diag_name(ch->user.text),
+                    st->p->products[product].name);
+            return;
+        }
+        eval_unlicense(st, (uint32_t)u, (uint32_t)product);
+        return;
+    }
+    bitword *enabled = spec_enabled(ap, &ch->assign, product);
+    if (enabled) eval_license(st, (uint32_t)u, (uint32_t)product, enabled);
+}
+
+/* C3 and C4 on a group's assignments after an edit (W1). */
+static int group_still_valid(Applier *ap, const PolicyAssign *assigns, uint32_t n, const char *group, SkLoc at)
+{
+    const Policy *p = ap->st->p;
+    bitword *all = policy_plan_set(p);
+    if (!all) oom();
+    for (uint32_t k = 0; k < n; k++) bitset_or(all, assigns[k].enabled, p->plan_words);
+    int ok = 1;
+    BITSET_FOREACH(q, all, p->nplans) {
+        const PolicyPlan *pl = &p->plans[q];
+        for (uint32_t r = pl->first_requirement; r < pl->first_requirement + pl->nrequirements && ok; r++) {
+            const PolicyRequirement *req = &p->requirements[r];
+            if (bitset_intersects(all, req->any_of, p->plan_words)) continue;
+            StrBuf alts = {0};
+            for (uint32_t i = 0; i < req->nalternatives; i++)
+                sb_printf(&alts, "%s%s", i ? " or " : "", p->plans[req->alternatives[i]].display);
+            char *alt_text = sb_take(&alts);
+            diag_add(ap->diags, SEV_ERROR, at, "C3", NULL,
+                     "group \"%s\": the service %s requires %s to be enabled as well", group, pl->display, alt_text);
+            free(alt_text);
+            ok = 0;
+        }
+        if (ok && pl->conflicts && bitset_intersects(pl->conflicts, all, p->plan_words)) {
+            size_t other = bitset_next(pl->conflicts, p->nplans, 0);
+            while (other != (size_t)-1 && !bitset_test(all, other)) other = bitset_next(pl->conflicts, p->nplans, other + 1);
+            diag_add(ap->diags, SEV_ERROR, at, "C4", NULL,
+                     "group \"%s\" would enable %s and %s, which are mutually exclusive", group, pl->name,
+                     p->plans[other].name);
+            ok = 0;
+        }
+        if (!ok) break;
+    }
+    free(all);
+    if (!ok) ap->failed = 1;
+    return ok;
+}
+
+/* W2: a run of consecutive edits of one group is one assignment change. Returns how
+ * many changes it took. */
+static size_t change_group(Applier *ap, const Change *changes, size_t count)
+{
+    EvalState *st = ap->st;
+    const Policy *p = st->p;
+    const Change *first = &changes[0];
+    int g = policy_find_group(p, first->group.text);
+    size_t run = 1;
+    while (run < count && (changes[run].kind == CH_GROUP_ASSIGN || changes[run].kind == CH_GROUP_UNASSIGN) &&
+           strcmp(changes[run].group.text, first->group.text) == 0)
+        run++;
+    if (g < 0) {
+        invalid(ap, first->group.loc, "a group edit names a group of the rules", "group %s is not in the rules%s",
+                diag_name(first->group.text), NULL);
+        return run;
+    }
+    GroupView *gv = &st->groups[g];
+    PolicyAssign *assigns = calloc((size_t)gv->nassigns + run + 1, sizeof *assigns);
+    if (!assigns) oom();
+    uint32_t n = gv->nassigns;
+    if (n) memcpy(assigns, gv->assigns, n * sizeof *assigns);
+    for (uint32_t k = 0; k < n; k++) assigns[k].conflict_mask = NULL;   /* derived again below */
+    for (size_t i = 0; i < run && !ap->failed; i++) {
+        const Change *ch = &changes[i];
+        int product = find_product(ap, ch->kind == CH_GROUP_ASSIGN ? &ch->assign.product : &ch->product);
+        if (product < 0) break;
+        uint32_t at = n;
+        for (uint32_t k = 0; k < n; k++)
+            if (assigns[k].product == (uint32_t)product) at = k;
+        if (ch->kind == CH_GROUP_UNASSIGN) {
+            if (at == n) {
+                invalid(ap, ch->product.loc, NULL, "group %s does not assign %s", diag_name(first->group.text),
+                        p->products[product].name);
+                break;
+            }
+            memmove(&assigns[at], &assigns[at + 1], (n - at - 1) * sizeof *assigns);
+            n--;
+            continue;
+        }
+        bitword *enabled = spec_enabled(ap, &ch->assign, product);
+        if (!enabled) break;
+        /* replacing keeps the assignment's place; a new product goes last */
+        assigns[at].product = (uint32_t)product;
+        assigns[at].mode = ch->assign.mode;
+        assigns[at].enabled = enabled;
+        assigns[at].loc = ch->assign.loc;
+        if (at == n) n++;
+    }
+    if (!ap->failed) group_still_valid(ap, assigns, n, p->groups[g].name, first->group.loc);
+    if (ap->failed) {
+        free(assigns);
+        return run;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (!policy_derive_assign(p, &assigns[k])) oom();
+        if (assigns[k].conflict_mask) eval_own(st, assigns[k].conflict_mask);
+    }
+    eval_own(st, assigns);
+    gv->assigns = assigns;
+    gv->nassigns = n;
+    eval_reprocess_group(st, (uint32_t)g);
+    return run;
+}
+
+int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags)
+{
+    Applier ap = { st, diags, 0 };
+    const Change *changes = scenario->u.scenario.changes;
+    size_t count = scenario->u.scenario.count;
+    for (size_t i = 0; i < count && !ap.failed;) {
+        const Change *ch = &changes[i];
+        switch (ch->kind) {
+        case CH_ADD:
+        case CH_REMOVE:
+            change_membership(&ap, ch);
+            break;
+        case CH_SET_LOCATION:
+            change_location(&ap, ch);
+            break;
+        case CH_SET_SEATS: {
+            int product = find_product(&ap, &ch->product);
+            if (product < 0) break;
+            if (ch->seats < 0) {
+                diag_add(diags, SEV_ERROR, ch->seats_loc, "C7", NULL, "seats must be a non-negative integer");
+                ap.failed = 1;
+                break;
+            }
+            st->seats[product] = ch->seats;   /* reprocesses nothing: errors stay (sticky) */
+            break;
+        }
+        case CH_LICENSE:
+        case CH_UNLICENSE:
+            change_license(&ap, ch);
+            break;
+        case CH_GROUP_ASSIGN:
+        case CH_GROUP_UNASSIGN:
+            i += change_group(&ap, &changes[i], count - i);
+            continue;
+        case CH_REPROCESS_GROUP: {
+            int g = find_group(&ap, &ch->group);
+            if (g >= 0) eval_reprocess_group(st, (uint32_t)g);
+            break;
+        }
+        case CH_REPROCESS_USER: {
+            int64_t u = find_user(&ap, &ch->user);
+            if (u >= 0) eval_reprocess_user(st, (uint32_t)u);
+            break;
+        }
+        }
+        i++;
+    }
+    if (ap.failed) return -1;
+    eval_finish(st);
+    return 0;
+}
+
+/* ---- snapshots ------------------------------------------------------------------- */
+
+Snapshot *snapshot_take(const EvalState *st)
+{
+    const Policy *p = st->p;
+    Snapshot *s = calloc(1, sizeof *s);
+    if (!s) oom();
+    uint32_t live = 0;
+    for (uint32_t h = 0; h < st->nholdings; h++) live += st->holdings[h].product != EVAL_NONE;
+    s->assigns = calloc((size_t)live + 1, sizeof *s->assigns);
+    if (!s->assigns) oom();
+    for (uint32_t u = 0; u < st->t->nusers; u++) {
+        for (uint32_t prod = 0; prod < p->nproducts; prod++) {
+            uint32_t h = eval_find_holding(st, u, prod);
+            if (h == EVAL_NONE) continue;
+            SnapAssign *a = &s->assigns[s->nassigns++];
+            a->user = u;
+            a->product = prod;
+            a->plans = policy_plan_set(p);
+            if (!a->plans) oom();
+            memcpy(a->plans, eval_holding_plans(st, h), p->plan_words * sizeof *a->plans);
+            a->direct = st->holdings[h].direct;
+            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) a->nvia++;
+            a->via = malloc(((size_t)a->nvia + 1) * sizeof *a->via);
+            if (!a->via) oom();
+            uint32_t k = 0;
+            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) a->via[k++] = st->via[v].group;
+        }
+    }
+    s->violations = calloc((size_t)st->nviolations + 1, sizeof *s->violations);
+    if (!s->violations) oom();
+    for (uint32_t i = 0; i < st->nviolations; i++) {
+        const Violation *v = &st->violations[i];
+        if (v->dead) continue;
+        SnapViolation *sv = &s->violations[s->nviolations++];
+        sv->user = v->user;
+        sv->group = v->group;
+        sv->product = v->product;
+        sv->code = v->code;
+        sv->detail = v->detail ? strdup(v->detail) : NULL;
+        sv->hint = v->hint ? strdup(v->hint) : NULL;
+    }
+    s->consumed = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
+    s->seats = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
+    s->conflict = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
+    if (!s->consumed || !s->seats || !s->conflict) oom();
+    for (uint32_t i = 0; i < p->nproducts; i++) {
+        s->consumed[i] = st->consumed[i];
+        s->seats[i] = st->seats[i];
+        s->conflict[i] = eval_conflict(st, i);
+    }
+    return s;
+}
+
+void snapshot_free(Snapshot *s)
+{
+    if (!s) return;
+    for (uint32_t i = 0; i < s->nassigns; i++) {
+        free(s->assigns[i].plans);
+        free(s->assigns[i].via);
+    }
+    for (uint32_t i = 0; i < s->nviolations; i++) {
+        free(s->violations[i].detail);
+        free(s->violations[i].hint);
+    }
+    free(s->assigns);
+    free(s->violations);
+    free(s->consumed);
+    free(s->seats);
+    free(s->conflict);
+    free(s);
+}
+
+/* ---- reprocess hints ------------------------------------------------------------ */
+
+ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
+{
+    const Policy *p = st->p;
+    ReprocessHint *hints = calloc((size_t)p->ngroups + 1, sizeof *hints);
+    uint8_t *in_error = calloc((size_t)st->t->nusers + 1, 1);
+    if (!hints || !in_error) oom();
+    *count = 0;
+    for (uint32_t i = 0; i < p->ngroups; i++) {
+        uint32_t g = p->order[i];
+        uint32_t n = 0;
+        memset(in_error, 0, st->t->nusers);
+        for (uint32_t k = 0; k < st->nviolations; k++) {
+            const Violation *v = &st->violations[k];
+            if (!v->dead && v->group == (int32_t)g && !in_error[v->user]) {
+                in_error[v->user] = 1;
+                n++;
+            }
+        }
+        if (!n) continue;
+        EvalState *trial = eval_clone(st);
+        eval_reprocess_group(trial, g);
+        uint32_t cleared = 0;
+        for (uint32_t u = 0; u < st->t->nusers; u++) {
+            if (!in_error[u]) continue;
+            int still = 0;
+            for (uint32_t k = trial->user_violations[u]; k != EVAL_NONE && !still; k = trial->violations[k].next_of_user)
+                still = !trial->violations[k].dead && trial->violations[k].group == (int32_t)g;
+            cleared += !still;
+        }
+        eval_free(trial);
+        if (cleared) {
+            hints[*count].group = g;
+            hints[*count].would_clear = cleared;
+            (*count)++;
+        }
+    }
+    free(in_error);
+    return hints;
+}
