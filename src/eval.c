@@ -690,14 +690,22 @@ static void check_direct(EvalState *st)
 
 /* ---- finishing -------------------------------------------------------------------- */
 
-/* Count hints need the totals: how many users wait for a seat, who holds the seats. */
+/* Count hints need the totals: how many users wait for a seat, who holds the seats.
+ * Runs on violations in report order. */
 static void finish_count_hints(EvalState *st)
 {
     const Policy *p = st->p;
     uint32_t *waiting = calloc((size_t)p->nproducts + 1, sizeof *waiting);
-    if (!waiting) oom();
-    for (uint32_t i = 0; i < st->nviolations; i++)
-        if (!st->violations[i].dead && st->violations[i].code == V_COUNT) waiting[st->violations[i].product]++;
+    uint32_t *last = calloc((size_t)p->nproducts + 1, sizeof *last);   /* user + 1 last counted */
+    if (!waiting || !last) oom();
+    /* distinct users (violations are in user order here) */
+    for (uint32_t i = 0; i < st->nviolations; i++) {
+        const Violation *v = &st->violations[i];
+        if (v->dead || v->code != V_COUNT || last[v->product] == v->user + 1) continue;
+        last[v->product] = v->user + 1;
+        waiting[v->product]++;
+    }
+    free(last);
     char **hints = calloc((size_t)p->nproducts + 1, sizeof *hints);
     uint32_t *by_group = calloc((size_t)p->ngroups + 1, sizeof *by_group);
     if (!hints || !by_group) oom();
@@ -779,8 +787,8 @@ static void sort_violations(EvalState *st)
 void eval_finish(EvalState *st)
 {
     check_direct(st);
-    finish_count_hints(st);
     sort_violations(st);
+    finish_count_hints(st);
 }
 
 void eval_run(EvalState *st)
