@@ -9,6 +9,8 @@
 #              the one-line rule file must check clean (exit 0) or fail (exit 1)
 #   eval       tests/eval/NAME/: `skuld eval NAME/rules --tenant NAME/tenant
 #              $(cat NAME/args)` compared with NAME/expected (output and "[exit N]")
+#   whatif     tests/whatif/NAME/: `skuld whatif NAME/rules --tenant NAME/tenant
+#              $(cat NAME/args)` compared with NAME/expected (output, "[exit N]", stderr)
 #   scripts    tests/scripts/*.sh: each run with SKULD=path/to/skuld; exit 0 passes
 #
 # UPDATE=1 rewrites the expected files from the first build's output (review the diff!).
@@ -90,6 +92,20 @@ for build in "$@"; do
         if [ "${UPDATE:-}" = 1 ] && [ $first = 1 ]; then cp "$tmp/out" "$exp"; fi
         if [ -f "$exp" ] && cmp -s "$tmp/out" "$exp"; then ok; else
             bad "$label/eval/$base"; diff -u "$exp" "$tmp/out" | head -n 30; fi
+    done
+
+    # what-if goldens
+    for d in tests/whatif/*/; do
+        [ -d "$d" ] || continue
+        base=$(basename "$d")
+        args=""
+        [ -f "$d/args" ] && args=$(cat "$d/args")
+        (cd tests/whatif && eval "\"$skuld\" whatif $base/rules --tenant $base/tenant $args" >"$tmp/out" 2>"$tmp/err";
+         echo "[exit $?]" >>"$tmp/out"; cat "$tmp/err" >>"$tmp/out")
+        exp="$d/expected"
+        if [ "${UPDATE:-}" = 1 ] && [ $first = 1 ]; then cp "$tmp/out" "$exp"; fi
+        if [ -f "$exp" ] && cmp -s "$tmp/out" "$exp"; then ok; else
+            bad "$label/whatif/$base"; diff -u "$exp" "$tmp/out" | head -n 30; fi
     done
 
     # scripted tests (properties, bad input, CLI behaviour)
