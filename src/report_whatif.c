@@ -356,7 +356,7 @@ int report_whatif_text(const WhatifDiff *d, FILE *out)
         if (d->before->consumed[i] == d->after->consumed[i] && d->before->seats[i] == d->after->seats[i]) continue;
         if (!any_seat) fprintf(out, "\nSeats\n  %-24s %21s  %21s  %13s\n", "PRODUCT", "CONSUMED", "SEATS", "CONFLICT");
         any_seat = 1;
-        char sb[24], sa[24], cons[48], seats[48], conf[48];
+        char sb[24], sa[24], cons[64], seats[64], conf[64];
         if (d->before->seats[i] == SEATS_UNLIMITED) strcpy(sb, "unlimited");
         else snprintf(sb, sizeof sb, "%lld", (long long)d->before->seats[i]);
         if (d->after->seats[i] == SEATS_UNLIMITED) strcpy(sa, "unlimited");
