@@ -720,15 +720,16 @@ static void finish_count_hints(EvalState *st)
                 by_group[st->via[v].group]++;
         }
         StrBuf held = {0};
-        if (direct) sb_printf(&held, "%u by direct licences", direct);
+        if (direct) sb_printf(&held, "%u user%s with a direct licence", direct, direct == 1 ? "" : "s");
         for (uint32_t i = 0; i < p->ngroups; i++) {
             uint32_t g = p->order[i];
-            if (by_group[g]) sb_printf(&held, "%s%u through \"%s\"", held.len ? ", " : "", by_group[g], p->groups[g].name);
+            if (by_group[g])
+                sb_printf(&held, "%s%u through \"%s\"", held.len ? ", " : "", by_group[g], p->groups[g].name);
         }
         char *held_text = sb_take(&held);
         int64_t over = eval_conflict(st, prod);
         uint64_t buy = waiting[prod] + (uint64_t)over;
-        char *free_text = st->consumed[prod] > 0 ? str_printf(" or free seats (%lld in use: %s)",
+        char *free_text = st->consumed[prod] > 0 ? str_printf(" or free seats (%lld in use; held by %s)",
                                                               (long long)st->consumed[prod], held_text)
                                                  : str_printf("%s", "");
         hints[prod] = str_printf("buy %llu more seat%s of %s (%u user%s wait%s for one%s)%s", (unsigned long long)buy,

@@ -54,9 +54,10 @@ static void print_violation(const EvalState *st, const Violation *v, FILE *out, 
 }
 
 /* One group's users in error, each with their violations through the group. */
-static void print_group_errors(const EvalState *st, uint32_t g, uint32_t in_error, FILE *out, const char *user)
+static void print_group_errors(const EvalState *st, uint32_t g, uint32_t in_error, FILE *out, const char *user,
+                               int blank)
 {
-    fprintf(out, "\nGroup \"%s\": %u of %u member%s in error\n", st->p->groups[g].name, in_error,
+    fprintf(out, "%sGroup \"%s\": %u of %u member%s in error\n", blank ? "\n" : "", st->p->groups[g].name, in_error,
             st->groups[g].nmembers, st->groups[g].nmembers == 1 ? "" : "s");
     uint32_t last = EVAL_NONE;
     for (uint32_t i = 0; i < st->nviolations; i++) {
@@ -92,7 +93,7 @@ static void print_user(const EvalState *st, uint32_t u, FILE *out)
     const Policy *p = st->p;
     char code[3];
     int c = eval_user_country(st, u);
-    fprintf(out, "\nUser %s: usage location %s%s\n", st->t->users[u].id, c < 0 ? "none" : country_code(c, code),
+    fprintf(out, "User %s: usage location %s%s\n", st->t->users[u].id, c < 0 ? "none" : country_code(c, code),
             c >= 0 && st->t->users[u].country < 0 ? " (inherited from the directory)" : "");
     for (uint32_t prod = 0; prod < p->nproducts; prod++) {
         uint32_t h = eval_find_holding(st, u, prod);
@@ -149,7 +150,7 @@ int report_eval_text(const EvalState *st, FILE *out, const ReportOptions *opt)
     for (uint32_t i = 0; i < p->ngroups && !opt->user; i++) {
         uint32_t g = p->order[i];
         if (group_filter >= 0 && (int)g != group_filter) continue;
-        if (in_error[g] || group_filter >= 0) print_group_errors(st, g, in_error[g], out, user);
+        if (in_error[g] || group_filter >= 0) print_group_errors(st, g, in_error[g], out, user, group_filter < 0);
     }
     if (group_filter < 0 && !opt->user) print_direct_errors(st, out, user);
     if (!opt->group && !opt->user) {

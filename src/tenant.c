@@ -202,8 +202,9 @@ static int load_users(Loader *ld, const char *dir)
     ProxyCtx pc = { t, &proxies, 0, 0, 0 };
     CsvRow row;
     int rc;
+    int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
-        if (rc < 0) break;
+        if (rc < 0) { broken = 1; break; }
         if (rc == 2) continue;
         size_t len;
         unsigned column;
@@ -245,7 +246,7 @@ static int load_users(Loader *ld, const char *dir)
     name_index_free(&proxies);
     free(lines);
     csv_close(&f);
-    return 1;
+    return !broken;   /* later files would name users never read */
 }
 
 /* ---- members.csv ---------------------------------------------------------------- */
@@ -282,8 +283,9 @@ static int load_members(Loader *ld, const char *dir)
     size_t npending = 0, pending_cap = 0;
     CsvRow row;
     int rc;
+    int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
-        if (rc < 0) break;
+        if (rc < 0) { broken = 1; break; }
         if (rc == 2) continue;
         size_t glen, mlen;
         unsigned gcol, mcol;
@@ -322,7 +324,7 @@ static int load_members(Loader *ld, const char *dir)
     }
     for (size_t i = 0; i < npending; i++) {
         int64_t g = name_index_find(&groups, pending[i].name, strlen(pending[i].name));
-        if (g < 0)
+        if (g < 0 && !broken)
             diag_add_file(ld->diags, SEV_ERROR, f.path, (int)rows[pending[i].row].line, (int)pending[i].column,
                           "tenant", "a member is a user id of users.csv or a group name",
                           "unknown member '%s': not a user of users.csv nor a group", pending[i].name);
@@ -376,7 +378,7 @@ static int load_members(Loader *ld, const char *dir)
     free(policy_of);
     t->group_names = groups;   /* every group name of members.csv and the rules */
     csv_close(&f);
-    return 1;
+    return !broken;
 }
 
 /* ---- licenses.csv --------------------------------------------------------------- */
@@ -430,8 +432,9 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
     Policy *p = ld->p;
     size_t cap_direct = 0, cap_inh = 0;
     CsvRow row;
+    int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
-        if (rc < 0) break;
+        if (rc < 0) { broken = 1; break; }
         if (rc == 2) continue;
         size_t ulen, plen, dlen, glen, elen;
         unsigned ucol, pcol, dcol;
@@ -507,7 +510,7 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
         free(by);
     }
     csv_close(&f);
-    return 1;
+    return !broken;
 }
 
 /* ---- skus.csv ------------------------------------------------------------------- */
@@ -522,8 +525,9 @@ static int load_skus(Loader *ld, const char *dir)
     unsigned *seen = calloc(p->nproducts + 1, sizeof *seen);
     if (!seen) oom();
     CsvRow row;
+    int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
-        if (rc < 0) break;
+        if (rc < 0) { broken = 1; break; }
         if (rc == 2) continue;
         size_t plen, slen;
         unsigned pcol, scol;
@@ -553,7 +557,7 @@ static int load_skus(Loader *ld, const char *dir)
     }
     free(seen);
     csv_close(&f);
-    return 1;
+    return !broken;
 }
 
 Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags)
