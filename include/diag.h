@@ -24,7 +24,7 @@
 #include "loc.h"
 #include "source.h"
 
-typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
+typedef enum { SEV_ERROR, SEV_WARNING, SEV_INFO } Severity;
 
 typedef struct {
     Severity severity;
@@ -38,7 +38,7 @@ typedef struct {
 typedef struct {
     Diag *items;
     size_t count, cap;
-    size_t errors, warnings, notes;   /* all reported, kept or not */
+    size_t errors, warnings, infos;   /* all reported, kept or not */
     size_t dropped;                   /* past the limit */
     size_t limit;                     /* 0 = no limit */
     SourceSet *sources;               /* borrowed */
@@ -57,6 +57,9 @@ void diag_add_file(DiagList *list, Severity sev, const char *path, int line, int
 
 void diag_print_text(const DiagList *list, FILE *out);
 void diag_print_json(const DiagList *list, FILE *out);
+
+/* "error", "warning" or "info". */
+const char *diag_severity_word(Severity s);
 
 /* Quotes a name for a message: 'name', cut to 60 characters with an ellipsis. The
  * result lives in one of four rotating static buffers. */

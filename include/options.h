@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include "util.h"
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON } OutputFormat;
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } OutputFormat;
 
 typedef struct {
     char **positional;          /* rule files and directories (borrowed from argv) */
@@ -29,13 +29,17 @@ typedef struct {
     char *quick;                /* whatif: quick changes as a scenario block (owned) */
     StrBuf quick_changes;       /* ... being built */
     int nquick;
+    const char *fail_on;        /* lint --fail-on */
+    const char **lint_settings; /* lint: option, value pairs in order (--enable/--disable/--severity) */
+    int nlint_settings;
+    int list_codes;             /* lint --list-codes */
     int help;
 } Options;
 
 /* Which options a command takes (bit flags). */
 enum {
     OPT_FORMAT = 1, OPT_TENANT = 2, OPT_OUTPUT = 4, OPT_FILTERS = 8, OPT_NO_ASSIGNMENTS = 16,
-    OPT_LIMITS = 32, OPT_SAVE_STATE = 64, OPT_WHATIF = 128
+    OPT_LIMITS = 32, OPT_SAVE_STATE = 64, OPT_WHATIF = 128, OPT_LINT = 256
 };
 
 /* Parses argv into *o. On a usage error prints a message naming the command and

@@ -35,7 +35,7 @@ static void add_record(DiagList *list, Severity sev, SkLoc loc, const char *path
 {
     if (sev == SEV_ERROR) list->errors++;
     else if (sev == SEV_WARNING) list->warnings++;
-    else list->notes++;
+    else list->infos++;
     if (list->limit && list->count >= list->limit) { list->dropped++; free(message); return; }
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 16;
@@ -76,9 +76,9 @@ void diag_add_file(DiagList *list, Severity sev, const char *path, int line, int
     add_record(list, sev, loc, path, code, help, message);
 }
 
-static const char *severity_word(Severity s)
+const char *diag_severity_word(Severity s)
 {
-    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
 }
 
 /* Display width of bytes [from, to) of a line: UTF-8 continuation bytes take none. */
@@ -208,16 +208,16 @@ void diag_print_text(const DiagList *list, FILE *out)
         if (d->loc.file >= 0 && (size_t)d->loc.file < list->sources->count) {
             print_include_chain(list, d->loc.file, out);
             fprintf(out, "%s:%d:%d: %s: %s\n", list->sources->files[d->loc.file].path,
-                    d->loc.first_line, d->loc.first_column, severity_word(d->severity), d->message);
+                    d->loc.first_line, d->loc.first_column, diag_severity_word(d->severity), d->message);
             print_excerpt(list, d, out);
         } else if (d->path) {
             if (d->loc.first_line > 0)
                 fprintf(out, "%s:%d:%d: %s: %s\n", d->path, d->loc.first_line, d->loc.first_column,
-                        severity_word(d->severity), d->message);
+                        diag_severity_word(d->severity), d->message);
             else
-                fprintf(out, "%s: %s: %s\n", d->path, severity_word(d->severity), d->message);
+                fprintf(out, "%s: %s: %s\n", d->path, diag_severity_word(d->severity), d->message);
         } else {
-            fprintf(out, "skuld: %s: %s\n", severity_word(d->severity), d->message);
+            fprintf(out, "skuld: %s: %s\n", diag_severity_word(d->severity), d->message);
         }
         if (d->help) fprintf(out, "      = help: %s\n", d->help);
     }
@@ -250,7 +250,7 @@ void diag_print_json(const DiagList *list, FILE *out)
         jw_key(&w, "end_column");
         jw_int(&w, located ? d->loc.last_column : 0);
         jw_key(&w, "severity");
-        jw_string(&w, severity_word(d->severity));
+        jw_string(&w, diag_severity_word(d->severity));
         jw_key(&w, "code");
         jw_string(&w, d->code);
         jw_key(&w, "message");

@@ -12,6 +12,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  check RULES...                 compile rule files; report errors and warnings\n"
+    "  lint  RULES... [--tenant DIR]  findings with codes (prerequisite gaps first)\n"
     "  eval  RULES... --tenant DIR    assignments, violations and seat counts\n"
     "  whatif RULES... --tenant DIR --scenario NAME|FILE\n"
     "                                 dry-run changes: the diff against the baseline\n"
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "whatif") == 0) return cmd_whatif(argc - 2, argv + 2);
+    if (strcmp(cmd, "lint") == 0) return cmd_lint(argc - 2, argv + 2);
     fprintf(stderr, "skuld: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }

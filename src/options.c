@@ -117,8 +117,10 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             if (!(v = take_value(command, a, &i, argc, argv))) return 0;
             if (strcmp(v, "text") == 0) o->format = FORMAT_TEXT;
             else if (strcmp(v, "json") == 0) o->format = FORMAT_JSON;
+            else if (strcmp(v, "sarif") == 0 && (accepted & OPT_LINT)) o->format = FORMAT_SARIF;
             else {
-                fprintf(stderr, "skuld %s: --format is text or json, not '%s'\n", command, v);
+                fprintf(stderr, "skuld %s: --format is text%s or json, not '%s'\n", command,
+                        accepted & OPT_LINT ? ", sarif" : "", v);
                 return 0;
             }
         } else if ((accepted & OPT_TENANT) && is_opt(a, "--tenant")) {
@@ -151,6 +153,23 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             size_t nl = strcspn(a, "=");
             snprintf(name, sizeof name, "%.*s", (int)(nl < 31 ? nl : 31), a);
             if (!(v = take_value(command, a, &i, argc, argv)) || !add_quick(o, quick, command, name, v)) return 0;
+        } else if ((accepted & OPT_LINT) && is_opt(a, "--fail-on")) {
+            if (!(o->fail_on = take_value(command, a, &i, argc, argv))) return 0;
+            if (strcmp(o->fail_on, "error") && strcmp(o->fail_on, "warning") && strcmp(o->fail_on, "note") &&
+                strcmp(o->fail_on, "info")) {
+                fprintf(stderr, "skuld %s: --fail-on is error, warning or note, not '%s'\n", command, o->fail_on);
+                return 0;
+            }
+        } else if ((accepted & OPT_LINT) && (is_opt(a, "--enable") || is_opt(a, "--disable") || is_opt(a, "--severity"))) {
+            const char *name = is_opt(a, "--enable") ? "--enable" : is_opt(a, "--disable") ? "--disable" : "--severity";
+            if (!(v = take_value(command, a, &i, argc, argv))) return 0;
+            const char **grown = realloc(o->lint_settings, (size_t)(o->nlint_settings + 2) * sizeof *grown);
+            if (!grown) return 0;
+            o->lint_settings = grown;
+            o->lint_settings[o->nlint_settings++] = name;
+            o->lint_settings[o->nlint_settings++] = v;
+        } else if ((accepted & OPT_LINT) && strcmp(a, "--list-codes") == 0) {
+            o->list_codes = 1;
         } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-diagnostics")) {
             if (!(v = take_value(command, a, &i, argc, argv)) ||
                 !parse_count(command, "--max-diagnostics", v, &o->max_diagnostics)) return 0;
@@ -170,6 +189,7 @@ void options_free(Options *o)
 {
     free(o->positional);
     free(o->quick);
+    free(o->lint_settings);
     sb_free(&o->quick_changes);
     o->positional = NULL;
     o->quick = NULL;

@@ -10,6 +10,7 @@ command -v make  >/dev/null 2>&1 || missing="$missing make"
 [ -f /usr/include/uthash.h ]       || missing="$missing uthash-dev"
 [ -f /usr/include/cmocka.h ]       || missing="$missing libcmocka-dev"
 [ -f /usr/include/jansson.h ]      || missing="$missing libjansson-dev"
+python3 -c "import jsonschema" 2>/dev/null || missing="$missing python3 python3-jsonschema"
 [ -z "$missing" ] && exit 0
 echo "skuld: installing missing packages:$missing" >&2
 if [ "$(id -u)" = 0 ]; then
