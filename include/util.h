@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Ends the process with a message: out of memory (exit status 3). */
+void fatal_oom(void) __attribute__((noreturn));
+
 /* Like vasprintf: *out receives a malloc'd string the caller frees; -1 on no memory. */
 int vasprintf_portable(char **out, const char *fmt, va_list ap);
 /* A malloc'd formatted string, or NULL on no memory. */

@@ -29,16 +29,10 @@ typedef struct {
     size_t product_decl_cap, group_decl_cap;
 } Checker;
 
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
-
 static char *dup_or_die(const char *s)
 {
     char *d = strdup(s);
-    if (!d) oom();
+    if (!d) fatal_oom();
     return d;
 }
 
@@ -103,7 +97,7 @@ static void add_guid(Checker *c, NameIndex *guids, const Name *guid, uint32_t in
                      size_t loc_stride)
 {
     int64_t prev = name_index_put(guids, guid->text, strlen(guid->text), index);
-    if (prev == -2) oom();
+    if (prev == -2) fatal_oom();
     if (prev >= 0) {
         SkLoc first = *(const SkLoc *)((const char *)locs + (size_t)prev * loc_stride);
         duplicate(c, "C2", guid->loc, first, "id %s is already used by another declaration", diag_name(guid->text));
@@ -121,7 +115,7 @@ static void declare_plan(Checker *c, const Stmt *s)
         duplicate(c, "C2", n->loc, p->plans[prev].loc, "plan %s is already defined", diag_name(n->text));
         return;
     }
-    if (!grow_array((void **)&p->plans, &c->plans_cap, p->nplans + 1, sizeof *p->plans)) oom();
+    if (!grow_array((void **)&p->plans, &c->plans_cap, p->nplans + 1, sizeof *p->plans)) fatal_oom();
     PolicyPlan *pl = &p->plans[p->nplans];
     memset(pl, 0, sizeof *pl);
     pl->name = dup_or_die(n->text);
@@ -129,7 +123,7 @@ static void declare_plan(Checker *c, const Stmt *s)
     pl->guid = s->u.plan.guid.text ? dup_or_die(s->u.plan.guid.text) : NULL;
     pl->mailbox = s->u.plan.mailbox;
     pl->loc = n->loc;
-    if (name_index_put(&p->plan_names, n->text, strlen(n->text), p->nplans) == -2) oom();
+    if (name_index_put(&p->plan_names, n->text, strlen(n->text), p->nplans) == -2) fatal_oom();
     if (pl->guid) add_guid(c, &p->plan_guids, &s->u.plan.guid, p->nplans, &p->plans[0].loc, sizeof *p->plans);
     p->nplans++;
 }
@@ -143,7 +137,7 @@ static void declare_product(Checker *c, const Stmt *s)
         duplicate(c, "C2", n->loc, p->products[prev].loc, "product %s is already defined", diag_name(n->text));
         return;
     }
-    if (!grow_array((void **)&p->products, &c->products_cap, p->nproducts + 1, sizeof *p->products)) oom();
+    if (!grow_array((void **)&p->products, &c->products_cap, p->nproducts + 1, sizeof *p->products)) fatal_oom();
     PolicyProduct *pr = &p->products[p->nproducts];
     memset(pr, 0, sizeof *pr);
     pr->name = dup_or_die(n->text);
@@ -151,10 +145,10 @@ static void declare_product(Checker *c, const Stmt *s)
     pr->guid = s->u.product.guid.text ? dup_or_die(s->u.product.guid.text) : NULL;
     pr->loc = n->loc;
     pr->seats = SEATS_UNLIMITED;
-    if (name_index_put(&p->product_names, n->text, strlen(n->text), p->nproducts) == -2) oom();
+    if (name_index_put(&p->product_names, n->text, strlen(n->text), p->nproducts) == -2) fatal_oom();
     if (pr->guid)
         add_guid(c, &p->product_guids, &s->u.product.guid, p->nproducts, &p->products[0].loc, sizeof *p->products);
-    if (!grow_array((void **)&c->product_decl, &c->product_decl_cap, p->nproducts + 1, sizeof *c->product_decl)) oom();
+    if (!grow_array((void **)&c->product_decl, &c->product_decl_cap, p->nproducts + 1, sizeof *c->product_decl)) fatal_oom();
     c->product_decl[p->nproducts] = s;
     if (s->u.product.guid_count > 1)
         diag_add(c->diags, SEV_ERROR, s->u.product.second_guid_loc, "C2", NULL, "product %s has more than one id",
@@ -175,16 +169,16 @@ static void declare_group(Checker *c, const Stmt *s)
         diag_add(c->diags, SEV_WARNING, n->loc, "group-named-direct",
                  "rename the group: reports could not tell it from a direct licence",
                  "a group named 'direct' reads like a direct licence in the reports' \"via\" lists");
-    if (!grow_array((void **)&p->groups, &c->groups_cap, p->ngroups + 1, sizeof *p->groups)) oom();
+    if (!grow_array((void **)&p->groups, &c->groups_cap, p->ngroups + 1, sizeof *p->groups)) fatal_oom();
     PolicyGroup *g = &p->groups[p->ngroups];
     memset(g, 0, sizeof *g);
     g->name = dup_or_die(n->text);
     g->priority = s->u.group.priority;
     g->decl = p->ngroups;
     g->loc = n->loc;
-    if (!grow_array((void **)&c->group_decl, &c->group_decl_cap, p->ngroups + 1, sizeof *c->group_decl)) oom();
+    if (!grow_array((void **)&c->group_decl, &c->group_decl_cap, p->ngroups + 1, sizeof *c->group_decl)) fatal_oom();
     c->group_decl[p->ngroups] = s;
-    if (name_index_put(&p->group_names, n->text, strlen(n->text), p->ngroups) == -2) oom();
+    if (name_index_put(&p->group_names, n->text, strlen(n->text), p->ngroups) == -2) fatal_oom();
     p->ngroups++;
 }
 
@@ -193,13 +187,13 @@ static void declare_scenario(Checker *c, const Stmt *s)
     Policy *p = c->p;
     const Name *n = &s->u.scenario.name;
     int64_t prev = name_index_put(&c->scenario_names, n->text, strlen(n->text), p->nscenarios);
-    if (prev == -2) oom();
+    if (prev == -2) fatal_oom();
     if (prev >= 0) {
         duplicate(c, "C2", n->loc, p->scenarios[prev]->u.scenario.name.loc, "scenario %s is already defined",
                   diag_name(n->text));
         return;
     }
-    if (!grow_array((void **)&p->scenarios, &c->scen_cap, p->nscenarios + 1, sizeof *p->scenarios)) oom();
+    if (!grow_array((void **)&p->scenarios, &c->scen_cap, p->nscenarios + 1, sizeof *p->scenarios)) fatal_oom();
     p->scenarios[p->nscenarios++] = s;
 }
 
@@ -224,7 +218,7 @@ static void fill_product_plans(Checker *c, const Stmt *s)
     const NameList *l = &s->u.product.plans;
     pr->plan_set = policy_plan_set(p);
     pr->plans = malloc((l->count ? l->count : 1) * sizeof *pr->plans);
-    if (!pr->plan_set || !pr->plans) oom();
+    if (!pr->plan_set || !pr->plans) fatal_oom();
     for (size_t i = 0; i < l->count; i++) {
         int plan = resolve_plan(c, &l->items[i]);
         if (plan < 0) continue;
@@ -289,7 +283,7 @@ static void check_conflict(Checker *c, const Stmt *s)
     Policy *p = c->p;
     const NameList *l = &s->u.conflict.plans;
     int *ids = malloc((l->count ? l->count : 1) * sizeof *ids);
-    if (!ids) oom();
+    if (!ids) fatal_oom();
     size_t n = 0, unresolved = 0;
     for (size_t i = 0; i < l->count; i++) {
         int plan = resolve_plan(c, &l->items[i]);
@@ -303,7 +297,7 @@ static void check_conflict(Checker *c, const Stmt *s)
                  "a conflict set of fewer than two distinct plans excludes nothing");
     for (size_t i = 0; i < n; i++) {
         PolicyPlan *pl = &p->plans[ids[i]];
-        if (!pl->conflicts && !(pl->conflicts = policy_plan_set(p))) oom();
+        if (!pl->conflicts && !(pl->conflicts = policy_plan_set(p))) fatal_oom();
         for (size_t k = 0; k < n; k++)
             if (k != i) bitset_set(pl->conflicts, (size_t)ids[k]);
     }
@@ -317,7 +311,7 @@ static void check_require(Checker *c, const Stmt *s)
     const NameList *l = &s->u.require.any_of;
     bitword *set = policy_plan_set(p);
     uint32_t *alts = malloc((l->count ? l->count : 1) * sizeof *alts);
-    if (!set || !alts) oom();
+    if (!set || !alts) fatal_oom();
     uint32_t nalts = 0;
     int ok = plan >= 0;
     for (size_t i = 0; i < l->count; i++) {
@@ -327,7 +321,7 @@ static void check_require(Checker *c, const Stmt *s)
         bitset_set(set, (size_t)q);
     }
     if (!ok) { free(set); free(alts); return; }
-    if (!grow_array((void **)&p->requirements, &c->reqs_cap, p->nrequirements + 1, sizeof *p->requirements)) oom();
+    if (!grow_array((void **)&p->requirements, &c->reqs_cap, p->nrequirements + 1, sizeof *p->requirements)) fatal_oom();
     PolicyRequirement *r = &p->requirements[p->nrequirements++];
     r->plan = (uint32_t)plan;
     r->any_of = set;
@@ -368,7 +362,7 @@ static int resolve_assign(Checker *c, const AssignSpec *a, bitword *enabled)
     int prod = resolve_product(c, &a->product);
     int ok = prod >= 0;
     bitword *listed = policy_plan_set(p);
-    if (!listed) oom();
+    if (!listed) fatal_oom();
     for (size_t i = 0; i < a->plans.count; i++) {
         const Name *n = &a->plans.items[i];
         int plan = resolve_plan(c, n);
@@ -411,7 +405,7 @@ static void check_group_plans(Checker *c, const PolicyGroup *g, const Stmt *s)
 {
     Policy *p = c->p;
     bitword *all = policy_plan_set(p);
-    if (!all) oom();
+    if (!all) fatal_oom();
     for (uint32_t k = 0; k < g->nassigns; k++) bitset_or(all, g->assigns[k].enabled, p->plan_words);
     BITSET_FOREACH(rq, all, p->nplans)
     for (uint32_t r = p->plans[rq].first_requirement; r < p->plans[rq].first_requirement + p->plans[rq].nrequirements;
@@ -480,12 +474,12 @@ static void check_group(Checker *c, const Stmt *s)
     if (gi < 0 || c->group_decl[gi] != s) return;   /* duplicate, reported */
     PolicyGroup *g = &p->groups[gi];
     g->assigns = calloc(s->u.group.count ? s->u.group.count : 1, sizeof *g->assigns);
-    if (!g->assigns) oom();
+    if (!g->assigns) fatal_oom();
     int ok = 1;
     for (size_t i = 0; i < s->u.group.count; i++) {
         const AssignSpec *a = &s->u.group.assigns[i];
         bitword *enabled = policy_plan_set(p);
-        if (!enabled) oom();
+        if (!enabled) fatal_oom();
         int prod = resolve_assign(c, a, enabled);
         if (prod < 0) { free(enabled); ok = 0; continue; }
         int dup = 0;
@@ -524,7 +518,7 @@ static void check_change(Checker *c, const Change *ch)
     case CH_LICENSE:
     case CH_GROUP_ASSIGN:
         enabled = policy_plan_set(c->p);
-        if (!enabled) oom();
+        if (!enabled) fatal_oom();
         resolve_assign(c, &ch->assign, enabled);
         free(enabled);
         break;
@@ -565,7 +559,7 @@ Policy *check_rules(RuleSet *rs)
     c.rs = rs;
     c.diags = &rs->diags;
     c.p = calloc(1, sizeof *c.p);
-    if (!c.p) oom();
+    if (!c.p) fatal_oom();
     Policy *p = c.p;
     p->directory_country = -1;
     name_index_init(&p->plan_names, 0);
@@ -589,7 +583,7 @@ Policy *check_rules(RuleSet *rs)
     c.seats_count = calloc(p->nproducts + 1, sizeof *c.seats_count);
     c.seats_first = calloc(p->nproducts + 1, sizeof *c.seats_first);
     p->mailbox_plans = policy_plan_set(p);
-    if (!c.seats_count || !c.seats_first || !p->mailbox_plans) oom();
+    if (!c.seats_count || !c.seats_first || !p->mailbox_plans) fatal_oom();
     for (uint32_t i = 0; i < p->nplans; i++)
         if (p->plans[i].mailbox) bitset_set(p->mailbox_plans, i);
 
@@ -597,7 +591,7 @@ Policy *check_rules(RuleSet *rs)
         if (s->kind == ST_PRODUCT) fill_product_plans(&c, s);
     for (uint32_t i = 0; i < p->nproducts; i++) {
         /* a duplicate product's first definition always got its plans; be safe anyway */
-        if (!p->products[i].plan_set && !(p->products[i].plan_set = policy_plan_set(p))) oom();
+        if (!p->products[i].plan_set && !(p->products[i].plan_set = policy_plan_set(p))) fatal_oom();
     }
     for (const Stmt *s = rs->stmts.head; s; s = s->next) {
         switch (s->kind) {
@@ -626,7 +620,7 @@ Policy *check_rules(RuleSet *rs)
     }
     for (uint32_t g = 0; g < p->ngroups; g++)
         for (uint32_t k = 0; k < p->groups[g].nassigns; k++)
-            if (!policy_derive_assign(p, &p->groups[g].assigns[k])) oom();
-    if (!policy_order_groups(p)) oom();
+            if (!policy_derive_assign(p, &p->groups[g].assigns[k])) fatal_oom();
+    if (!policy_order_groups(p)) fatal_oom();
     return p;
 }

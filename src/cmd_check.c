@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "checker.h"
+#include "cmdutil.h"
 #include "commands.h"
 #include "options.h"
 #include "rules.h"
@@ -38,10 +39,7 @@ int cmd_check(int argc, char **argv)
         return 2;
     }
     RuleSet rs;
-    rules_init(&rs);
-    if (o.max_diagnostics) rs.diags.limit = (size_t)o.max_diagnostics;
-    if (o.max_include_depth) rs.max_include_depth = (int)o.max_include_depth;
-    rules_load(&rs, o.positional, o.npositional);
+    cmd_load_rules(&rs, &o);
     Policy *policy = NULL;
     if (!rs.unreadable) policy = check_rules(&rs);
     if (o.format == FORMAT_JSON) diag_print_json(&rs.diags, stdout);

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "checker.h"
+#include "cmdutil.h"
 #include "commands.h"
 #include "eval.h"
 #include "options.h"
-#include "outfile.h"
 #include "report.h"
 #include "rules.h"
 #include "state.h"
@@ -32,26 +32,21 @@ static const char eval_usage[] =
     "\n"
     "exit status: 0 no violations, 1 violations or licence conflicts, 2 bad input\n";
 
-/* Writes the state file atomically; 0, or -1 (reported). */
-static int save_state(const EvalState *st, const char *path)
+typedef struct {
+    const EvalState *st;
+    ReportOptions ro;
+    int json;
+} EvalOutput;
+
+static int write_report(void *ctx, FILE *out)
 {
-    char err[512];
-    OutFile of;
-    FILE *out = outfile_open(&of, path, err, sizeof err);
-    if (!out) {
-        fprintf(stderr, "skuld eval: %s\n", err);
-        return -1;
-    }
-    if (state_write(st, out) != 0) {
-        outfile_abort(&of);
-        fprintf(stderr, "skuld eval: writing the state file failed\n");
-        return -1;
-    }
-    if (outfile_commit(&of, err, sizeof err) != 0) {
-        fprintf(stderr, "skuld eval: %s\n", err);
-        return -1;
-    }
-    return 0;
+    const EvalOutput *e = ctx;
+    return e->json ? report_eval_json(e->st, out, &e->ro) : report_eval_text(e->st, out, &e->ro);
+}
+
+static int write_state(void *ctx, FILE *out)
+{
+    return state_write(((const EvalOutput *)ctx)->st, out);
 }
 
 int cmd_eval(int argc, char **argv)
@@ -75,10 +70,7 @@ int cmd_eval(int argc, char **argv)
         return 2;
     }
     RuleSet rs;
-    rules_init(&rs);
-    if (o.max_diagnostics) rs.diags.limit = (size_t)o.max_diagnostics;
-    if (o.max_include_depth) rs.max_include_depth = (int)o.max_include_depth;
-    rules_load(&rs, o.positional, o.npositional);
+    cmd_load_rules(&rs, &o);
     Policy *policy = rs.unreadable ? NULL : check_rules(&rs);
     Tenant *tenant = NULL;
     int status = 2;
@@ -93,26 +85,12 @@ int cmd_eval(int argc, char **argv)
     if (policy && tenant && rs.diags.errors == 0) {
         EvalState *st = eval_new(policy, tenant);
         eval_run(st);
-        char err[512];
-        OutFile of;
-        FILE *out = outfile_open(&of, o.output, err, sizeof err);
-        if (!out) {
-            fprintf(stderr, "skuld eval: %s\n", err);
-        } else {
-            ReportOptions ro = { o.no_assignments, o.group_filter, o.user_filter };
-            int rc = o.format == FORMAT_JSON ? report_eval_json(st, out, &ro) : report_eval_text(st, out, &ro);
-            if (rc != 0) {
-                outfile_abort(&of);
-                fprintf(stderr, "skuld eval: writing the report failed\n");
-            } else if (outfile_commit(&of, err, sizeof err) != 0) {
-                fprintf(stderr, "skuld eval: %s\n", err);
-            } else if (o.save_state && save_state(st, o.save_state) != 0) {
-                status = 2;
-            } else {
-                int conflicts = 0;
-                for (uint32_t i = 0; i < policy->nproducts; i++) conflicts |= eval_conflict(st, i) > 0;
-                status = st->nviolations || conflicts ? 1 : 0;
-            }
+        EvalOutput e = { st, { o.no_assignments, o.group_filter, o.user_filter }, o.format == FORMAT_JSON };
+        if (cmd_write_output("eval", o.output, write_report, &e) == 0 &&
+            (!o.save_state || cmd_write_output("eval", o.save_state, write_state, &e) == 0)) {
+            int conflicts = 0;
+            for (uint32_t i = 0; i < policy->nproducts; i++) conflicts |= eval_conflict(st, i) > 0;
+            status = st->nviolations || conflicts ? 1 : 0;
         }
         eval_free(st);
     }

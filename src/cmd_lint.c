@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "checker.h"
+#include "cmdutil.h"
 #include "commands.h"
 #include "eval.h"
 #include "lint.h"
 #include "options.h"
-#include "outfile.h"
 #include "rules.h"
 #include "tenant.h"
 
@@ -33,6 +33,26 @@ static const char lint_usage[] =
     "\n"
     "exit status: 0 no finding at the failing level, 1 some, 2 bad input or rules that\n"
     "do not compile\n";
+
+typedef struct {
+    const DiagList *findings;
+    OutputFormat format;
+} LintOutput;
+
+static int write_findings(void *ctx, FILE *out)
+{
+    const LintOutput *lo = ctx;
+    const DiagList *f = lo->findings;
+    if (lo->format == FORMAT_SARIF) return lint_write_sarif(f, out);
+    if (lo->format == FORMAT_JSON) {
+        diag_print_json(f, out);
+        return 0;
+    }
+    diag_print_text(f, out);
+    fprintf(out, "%s%zu error%s, %zu warning%s, %zu info\n", f->count ? "\n" : "", f->errors, f->errors == 1 ? "" : "s",
+            f->warnings, f->warnings == 1 ? "" : "s", f->infos);
+    return 0;
+}
 
 int cmd_lint(int argc, char **argv)
 {
@@ -67,10 +87,7 @@ int cmd_lint(int argc, char **argv)
             return 2;
         }
     RuleSet rs;
-    rules_init(&rs);
-    if (o.max_diagnostics) rs.diags.limit = (size_t)o.max_diagnostics;
-    if (o.max_include_depth) rs.max_include_depth = (int)o.max_include_depth;
-    rules_load(&rs, o.positional, o.npositional);
+    cmd_load_rules(&rs, &o);
     Policy *policy = rs.unreadable ? NULL : check_rules(&rs);
     Tenant *tenant = policy && o.tenant ? tenant_load(o.tenant, policy, &rs.diags) : NULL;
     int status = 2;
@@ -88,34 +105,14 @@ int cmd_lint(int argc, char **argv)
         findings.limit = 0;
         lint_run(&rs, policy, st, &findings);
         lint_filter(&findings, &cfg);
-        char err[512];
-        OutFile of;
-        FILE *out = outfile_open(&of, o.output, err, sizeof err);
-        if (!out) {
-            fprintf(stderr, "skuld lint: %s\n", err);
-        } else {
-            int rc = 0;
-            if (o.format == FORMAT_SARIF) rc = lint_write_sarif(&findings, out);
-            else if (o.format == FORMAT_JSON) diag_print_json(&findings, out);
-            else {
-                diag_print_text(&findings, out);
-                fprintf(out, "%s%zu error%s, %zu warning%s, %zu info\n", findings.count ? "\n" : "", findings.errors,
-                        findings.errors == 1 ? "" : "s", findings.warnings, findings.warnings == 1 ? "" : "s",
-                        findings.infos);
-            }
-            if (rc != 0 || ferror(out)) {
-                outfile_abort(&of);
-                fprintf(stderr, "skuld lint: writing the findings failed\n");
-            } else if (outfile_commit(&of, err, sizeof err) != 0) {
-                fprintf(stderr, "skuld lint: %s\n", err);
-            } else {
-                const char *level = o.fail_on ? o.fail_on : "error";
-                size_t failing = findings.errors;
-                if (strcmp(level, "warning") == 0) failing += findings.warnings;
-                else if (strcmp(level, "note") == 0 || strcmp(level, "info") == 0)
-                    failing += findings.warnings + findings.infos;
-                status = failing ? 1 : 0;
-            }
+        LintOutput lo = { &findings, o.format };
+        if (cmd_write_output("lint", o.output, write_findings, &lo) == 0) {
+            const char *level = o.fail_on ? o.fail_on : "error";
+            size_t failing = findings.errors;
+            if (strcmp(level, "warning") == 0) failing += findings.warnings;
+            else if (strcmp(level, "note") == 0 || strcmp(level, "info") == 0)
+                failing += findings.warnings + findings.infos;
+            status = failing ? 1 : 0;
         }
         diag_free(&findings);
         eval_free(st);

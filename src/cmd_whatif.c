@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 
 #include "checker.h"
+#include "cmdutil.h"
 #include "commands.h"
 #include "eval.h"
 #include "options.h"
-#include "outfile.h"
 #include "rules.h"
 #include "tenant.h"
 #include "whatif.h"
@@ -55,17 +55,30 @@ static const Stmt *pick_scenario(RuleSet *rs, const char *name, int file)
         for (const Stmt *s = rs->stmts.head; s; s = s->next)
             if (s->kind == ST_SCENARIO && strcmp(s->u.scenario.name.text, name) == 0) return s;
     }
-    const Stmt *found = NULL;
+    const Stmt *found = NULL, *second = NULL;
     int n = 0;
     for (const Stmt *s = rs->stmts.head; s; s = s->next)
         if (s->kind == ST_SCENARIO && s->file == file) {
             if (!found) found = s;
+            else if (!second) second = s;
             n++;
         }
     if (n != 1)
-        diag_add(&rs->diags, SEV_ERROR, loc_none(), "usage", "a scenario file holds exactly one scenario block",
-                 "'%s' holds %d scenario blocks", rs->sources.files[file].path, n);
+        diag_add(&rs->diags, SEV_ERROR, second ? second->loc : loc_none(), "usage",
+                 "a scenario file holds exactly one scenario block", "'%s' holds %d scenario blocks",
+                 rs->sources.files[file].path, n);
     return n == 1 ? found : NULL;
+}
+
+typedef struct {
+    const WhatifDiff *d;
+    int json;
+} WhatifOutput;
+
+static int write_report(void *ctx, FILE *out)
+{
+    const WhatifOutput *w = ctx;
+    return w->json ? report_whatif_json(w->d, out) : report_whatif_text(w->d, out);
 }
 
 int cmd_whatif(int argc, char **argv)
@@ -91,10 +104,7 @@ int cmd_whatif(int argc, char **argv)
         return 2;
     }
     RuleSet rs;
-    rules_init(&rs);
-    if (o.max_diagnostics) rs.diags.limit = (size_t)o.max_diagnostics;
-    if (o.max_include_depth) rs.max_include_depth = (int)o.max_include_depth;
-    rules_load(&rs, o.positional, o.npositional);
+    cmd_load_rules(&rs, &o);
     int scenario_file = -1;
     if (!rs.unreadable && o.quick) {
         rules_load_text(&rs, "<command line>", o.quick);
@@ -127,19 +137,8 @@ int cmd_whatif(int argc, char **argv)
             uint32_t nhints = 0;
             ReprocessHint *hints = whatif_reprocess_hints(st, &nhints);
             WhatifDiff d = { scenario->u.scenario.name.text, before, after, st, hints, nhints };
-            char err[512];
-            OutFile of;
-            FILE *out = outfile_open(&of, o.output, err, sizeof err);
-            if (!out) {
-                fprintf(stderr, "skuld whatif: %s\n", err);
-            } else if ((o.format == FORMAT_JSON ? report_whatif_json(&d, out) : report_whatif_text(&d, out)) != 0) {
-                outfile_abort(&of);
-                fprintf(stderr, "skuld whatif: writing the report failed\n");
-            } else if (outfile_commit(&of, err, sizeof err) != 0) {
-                fprintf(stderr, "skuld whatif: %s\n", err);
-            } else {
-                status = whatif_raises(&d);
-            }
+            WhatifOutput wo = { &d, o.format == FORMAT_JSON };
+            if (cmd_write_output("whatif", o.output, write_report, &wo) == 0) status = whatif_raises(&d);
             free(hints);
             snapshot_free(after);
         }

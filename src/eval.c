@@ -12,12 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
-
 const char *violation_code_name(ViolationCode code)
 {
     switch (code) {
@@ -43,7 +37,7 @@ int violation_code_parse(const char *s)
 EvalState *eval_new(const Policy *p, const Tenant *t)
 {
     EvalState *st = calloc(1, sizeof *st);
-    if (!st) oom();
+    if (!st) fatal_oom();
     st->p = p;
     st->t = t;
     st->groups = calloc((size_t)p->ngroups + 1, sizeof *st->groups);
@@ -57,7 +51,7 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
     st->group_rank = malloc(((size_t)p->ngroups + 1) * sizeof *st->group_rank);
     if (!st->groups || !st->country || !st->seats || !st->user_first || !st->user_violations || !st->user_mailbox ||
         !st->proxy_holders || !st->consumed || !st->group_rank)
-        oom();
+        fatal_oom();
     for (uint32_t g = 0; g < p->ngroups; g++) {
         st->groups[g].assigns = p->groups[g].assigns;
         st->groups[g].nassigns = p->groups[g].nassigns;
@@ -108,7 +102,7 @@ static void *copy_of(const void *src, size_t n, size_t size)
 {
     if (!src) return NULL;
     void *d = malloc(n ? n * size : 1);
-    if (!d) oom();
+    if (!d) fatal_oom();
     memcpy(d, src, n * size);
     return d;
 }
@@ -118,7 +112,7 @@ EvalState *eval_clone(const EvalState *st)
     const Policy *p = st->p;
     const Tenant *t = st->t;
     EvalState *c = calloc(1, sizeof *c);
-    if (!c) oom();
+    if (!c) fatal_oom();
     *c = *st;
     c->groups = copy_of(st->groups, p->ngroups + 1, sizeof *c->groups);
     for (uint32_t g = 0; g < p->ngroups; g++) {
@@ -190,10 +184,10 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
     if (st->nholdings == st->holdings_cap) {
         uint32_t cap = st->holdings_cap ? st->holdings_cap * 2 : 1024;
         Holding *hs = realloc(st->holdings, (size_t)cap * sizeof *hs);
-        if (!hs) oom();
+        if (!hs) fatal_oom();
         st->holdings = hs;
         bitword *pool = realloc(st->plan_pool, (size_t)cap * words * sizeof *pool);
-        if (!pool) oom();
+        if (!pool) fatal_oom();
         st->plan_pool = pool;
         st->holdings_cap = cap;
     }
@@ -232,7 +226,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     if (st->nvia == st->via_cap) {
         uint32_t cap = st->via_cap ? st->via_cap * 2 : 1024;
         ViaNode *v = realloc(st->via, (size_t)cap * sizeof *v);
-        if (!v) oom();
+        if (!v) fatal_oom();
         st->via = v;
         st->via_cap = cap;
     }
@@ -287,7 +281,7 @@ void eval_add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t pr
     if (st->nviolations == st->violations_cap) {
         uint32_t cap = st->violations_cap ? st->violations_cap * 2 : 256;
         Violation *v = realloc(st->violations, (size_t)cap * sizeof *v);
-        if (!v) oom();
+        if (!v) fatal_oom();
         st->violations = v;
         st->violations_cap = cap;
     }
@@ -365,7 +359,7 @@ static void index_proxy_users(EvalState *st)
     if (st->proxy_users_start) return;
     st->proxy_users_start = calloc((size_t)t->nproxies + 2, sizeof *st->proxy_users_start);
     st->proxy_users = malloc(((size_t)t->nproxy_refs + 1) * sizeof *st->proxy_users);
-    if (!st->proxy_users_start || !st->proxy_users) oom();
+    if (!st->proxy_users_start || !st->proxy_users) fatal_oom();
     for (uint32_t i = 0; i < t->nproxy_refs; i++) st->proxy_users_start[t->user_proxies[i] + 2]++;
     for (uint32_t a = 0; a < t->nproxies; a++) st->proxy_users_start[a + 2] += st->proxy_users_start[a + 1];
     for (uint32_t u = 0; u < t->nusers; u++)
@@ -439,16 +433,16 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
     int found = 0;
     StrBuf pairs = {0}, holders = {0}, fixes = {0};
     bitword *mine = NULL, *scratch = NULL;
-    if (exclude >= 0 && !(scratch = policy_plan_set(p))) oom();
+    if (exclude >= 0 && !(scratch = policy_plan_set(p))) fatal_oom();
     for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
         if (st->holdings[h].product == a->product) continue;
         const bitword *theirs = plans_from_others(st, h, exclude, scratch);
         if (!bitset_intersects(theirs, a->conflict_mask, p->plan_words)) continue;
         found = 1;
         if (!detail) break;
-        if (!mine && !(mine = policy_plan_set(p))) oom();
+        if (!mine && !(mine = policy_plan_set(p))) fatal_oom();
         bitword *held = policy_plan_set(p);
-        if (!held) oom();
+        if (!held) fatal_oom();
         BITSET_FOREACH(e, a->enabled, p->nplans) {
             const bitword *c = p->plans[e].conflicts;
             if (!c) continue;
@@ -554,7 +548,7 @@ static void process_pair(EvalState *st, uint32_t user, uint32_t g)
     int failed = -1;
     int codes[64];
     int *code = G->nassigns <= 64 ? codes : malloc(G->nassigns * sizeof *code);
-    if (!code) oom();
+    if (!code) fatal_oom();
     for (uint32_t k = 0; k < G->nassigns; k++) {
         code[k] = eval_check_assign(st, user, &G->assigns[k], -1, NULL, NULL, NULL);
         if (code[k] >= 0 && failed < 0) failed = (int)k;
@@ -678,7 +672,7 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
 static void check_direct(EvalState *st)
 {
     bitword *all = policy_plan_set(st->p), *scratch = policy_plan_set(st->p);
-    if (!all || !scratch) oom();
+    if (!all || !scratch) fatal_oom();
     for (uint32_t u = 0; u < st->t->nusers; u++) {
         eval_clear_violations(st, u, EVAL_DIRECT, EVAL_NONE, 1u << VK_DIRECT);
         for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next)
@@ -697,7 +691,7 @@ static void finish_count_hints(EvalState *st)
     const Policy *p = st->p;
     uint32_t *waiting = calloc((size_t)p->nproducts + 1, sizeof *waiting);
     uint32_t *last = calloc((size_t)p->nproducts + 1, sizeof *last);   /* user + 1 last counted */
-    if (!waiting || !last) oom();
+    if (!waiting || !last) fatal_oom();
     /* distinct users (violations are in user order here) */
     for (uint32_t i = 0; i < st->nviolations; i++) {
         const Violation *v = &st->violations[i];
@@ -708,7 +702,7 @@ static void finish_count_hints(EvalState *st)
     free(last);
     char **hints = calloc((size_t)p->nproducts + 1, sizeof *hints);
     uint32_t *by_group = calloc((size_t)p->ngroups + 1, sizeof *by_group);
-    if (!hints || !by_group) oom();
+    if (!hints || !by_group) fatal_oom();
     for (uint32_t prod = 0; prod < p->nproducts; prod++) {
         if (!waiting[prod]) continue;
         uint32_t direct = 0;

@@ -10,12 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
-
 static const LintCode codes[] = {
     { "prereq-unsatisfiable", SEV_ERROR, 0, "a requirement that no product of the rules can satisfy" },
     { "prereq-disabled", SEV_WARNING, 0,
@@ -67,7 +61,7 @@ void lint_config_init(LintConfig *cfg)
 {
     cfg->enabled = malloc(NCODES);
     cfg->severity = malloc(NCODES * sizeof *cfg->severity);
-    if (!cfg->enabled || !cfg->severity) oom();
+    if (!cfg->enabled || !cfg->severity) fatal_oom();
     for (size_t i = 0; i < NCODES; i++) {
         cfg->enabled[i] = 1;
         cfg->severity[i] = -1;
@@ -233,7 +227,7 @@ static void prereq_disabled(Lint *l)
 {
     const Policy *p = l->p;
     bitword *all = policy_plan_set(p), *disabled = policy_plan_set(p);
-    if (!all || !disabled) oom();
+    if (!all || !disabled) fatal_oom();
     for (uint32_t g = 0; g < p->ngroups; g++) {
         const PolicyGroup *G = &p->groups[g];
         bitset_zero(all, p->plan_words);
@@ -278,7 +272,7 @@ static void prereq_cycle(Lint *l)
     uint32_t *path = malloc(((size_t)p->nplans + 1) * sizeof *path);
     uint32_t *next_req = malloc(((size_t)p->nplans + 1) * sizeof *next_req);
     uint32_t *next_alt = malloc(((size_t)p->nplans + 1) * sizeof *next_alt);
-    if (!colour || !path || !next_req || !next_alt) oom();
+    if (!colour || !path || !next_req || !next_alt) fatal_oom();
     for (uint32_t start = 0; start < p->nplans; start++) {
         if (colour[start] || !p->plans[start].nrequirements) continue;
         uint32_t depth = 0;
@@ -364,7 +358,7 @@ static void prereq_other_group(Lint *l)
                     size_t b = 0;
                     while (b < nb && !(buckets[b].plan == q && buckets[b].group == provider)) b++;
                     if (b == nb) {
-                        if (!grow_array((void **)&buckets, &cap, nb + 1, sizeof *buckets)) oom();
+                        if (!grow_array((void **)&buckets, &cap, nb + 1, sizeof *buckets)) fatal_oom();
                         memset(&buckets[nb], 0, sizeof *buckets);
                         buckets[nb].plan = (uint32_t)q;
                         buckets[nb].group = provider;
@@ -375,7 +369,7 @@ static void prereq_other_group(Lint *l)
                     if (bk->n == bk->cap) {
                         bk->cap = bk->cap ? bk->cap * 2 : 8;
                         bk->users = realloc(bk->users, bk->cap * sizeof *bk->users);
-                        if (!bk->users) oom();
+                        if (!bk->users) fatal_oom();
                     }
                     bk->users[bk->n++] = u;
                 }
@@ -433,14 +427,14 @@ static void group_conflict(Lint *l)
     uint32_t mark = 0;
     /* plan -> the (group, assignment) pairs enabling it, to find candidates fast */
     uint32_t *count = calloc((size_t)p->nplans + 1, sizeof *count);
-    if (!count || (l->st && !stamp)) oom();
+    if (!count || (l->st && !stamp)) fatal_oom();
     for (uint32_t g = 0; g < p->ngroups; g++)
         for (uint32_t k = 0; k < p->groups[g].nassigns; k++)
             BITSET_FOREACH(q, p->groups[g].assigns[k].enabled, p->nplans) count[q + 1]++;
     for (uint32_t q = 0; q < p->nplans; q++) count[q + 1] += count[q];
     uint32_t total = count[p->nplans];
     uint32_t *ga = malloc(((size_t)total + 1) * 2 * sizeof *ga), *fill = malloc(((size_t)p->nplans + 1) * sizeof *fill);
-    if (!ga || !fill) oom();
+    if (!ga || !fill) fatal_oom();
     memcpy(fill, count, ((size_t)p->nplans + 1) * sizeof *fill);
     for (uint32_t g = 0; g < p->ngroups; g++)
         for (uint32_t k = 0; k < p->groups[g].nassigns; k++)
@@ -454,7 +448,7 @@ static void group_conflict(Lint *l)
         uint32_t g = p->order[oi];
         const PolicyGroup *G = &p->groups[g];
         uint8_t *seen = calloc((size_t)p->ngroups + 1, 1);
-        if (!seen) oom();
+        if (!seen) fatal_oom();
         for (uint32_t k = 0; k < G->nassigns; k++) {
             const PolicyAssign *a = &G->assigns[k];
             if (!a->conflict_mask) continue;
@@ -521,7 +515,7 @@ static void direct_group_conflict(Lint *l)
                     if (!hd->direct || hd->product == a->product ||
                         !bitset_intersects(hd->direct_enabled, a->conflict_mask, p->plan_words))
                         continue;
-                    if (!grow_array((void **)&users, &cap, n + 1, sizeof *users)) oom();
+                    if (!grow_array((void **)&users, &cap, n + 1, sizeof *users)) fatal_oom();
                     users[n++] = u;
                     product = hd->product;
                     break;
@@ -546,7 +540,7 @@ static void same_product_different_plans(Lint *l)
     const Policy *p = l->p;
     bitword *both = policy_plan_set(p);
     uint32_t *stamp = l->st ? calloc((size_t)l->st->t->nusers + 1, sizeof *stamp) : NULL, mark = 0;
-    if (!both || (l->st && !stamp)) oom();
+    if (!both || (l->st && !stamp)) fatal_oom();
     for (uint32_t gi = 0; gi < p->ngroups; gi++) {
         uint32_t g = p->order[gi];
         for (uint32_t k = 0; k < p->groups[g].nassigns; k++) {
@@ -682,7 +676,7 @@ static void duplicate_proxy(Lint *l)
     /* who gets a mailbox plan: holds one, or is in a group whose assignment gives one */
     uint8_t *gets = calloc((size_t)t->nusers + 1, 1);
     uint32_t *count = calloc((size_t)t->nproxies + 1, sizeof *count);
-    if (!gets || !count) oom();
+    if (!gets || !count) fatal_oom();
     for (uint32_t u = 0; u < t->nusers; u++) gets[u] = st->user_mailbox[u];
     for (uint32_t g = 0; g < p->ngroups; g++) {
         int mailbox = 0;
@@ -737,7 +731,7 @@ static void unused(Lint *l)
     const Policy *p = l->p;
     bitword *in_product = policy_plan_set(p);
     uint8_t *assigned = calloc((size_t)p->nproducts + 1, 1);
-    if (!in_product || !assigned) oom();
+    if (!in_product || !assigned) fatal_oom();
     for (uint32_t k = 0; k < p->nproducts; k++) bitset_or(in_product, p->products[k].plan_set, p->plan_words);
     for (uint32_t q = 0; q < p->nplans; q++)
         if (!bitset_test(in_product, q))

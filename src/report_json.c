@@ -2,20 +2,15 @@
 #include "report.h"
 #include "jsonw.h"
 
+#include "util.h"
 #include <stdlib.h>
-
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
 
 uint32_t *report_users_in_error(const EvalState *st)
 {
     const Policy *p = st->p;
     uint32_t *in_error = calloc((size_t)p->ngroups + 1, sizeof *in_error);
     uint32_t *stamp = calloc((size_t)p->ngroups + 1, sizeof *stamp);   /* user + 1 last counted */
-    if (!in_error || !stamp) oom();
+    if (!in_error || !stamp) fatal_oom();
     for (uint32_t i = 0; i < st->nviolations; i++) {
         const Violation *v = &st->violations[i];
         if (v->group < 0 || stamp[v->group] == v->user + 1) continue;
@@ -67,7 +62,7 @@ static uint32_t user_holdings(const EvalState *st, uint32_t user, uint32_t **buf
         if (n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             uint32_t *grown = realloc(*buf, *cap * sizeof **buf);
-            if (!grown) oom();
+            if (!grown) fatal_oom();
             *buf = grown;
         }
         (*buf)[n++] = h;

@@ -30,12 +30,6 @@ typedef struct {
     size_t errors_before;
 } Loader;
 
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
-
 static void csv_close(CsvFile *f)
 {
     csv_reader_free(f->reader);
@@ -62,7 +56,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
     memset(f, 0, sizeof *f);
     f->path = dir ? str_printf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name)
                   : str_ndup(name, strlen(name));
-    if (!f->path) oom();
+    if (!f->path) fatal_oom();
     struct stat st;
     if (stat(f->path, &st) != 0 && errno == ENOENT && optional) {
         csv_close(f);
@@ -76,7 +70,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         return -1;
     }
     f->reader = csv_reader_new(f->buf, f->len);
-    if (!f->reader) oom();
+    if (!f->reader) fatal_oom();
     CsvRow row;
     int rc = csv_read_row(f->reader, &row);
     if (rc <= 0) {
@@ -178,13 +172,13 @@ static void add_proxy(void *ctx, const char *item, size_t n)
     int64_t id = name_index_find(pc->proxies, item, n);
     if (id < 0) {
         id = (int64_t)t->nproxies;
-        if (name_index_put(pc->proxies, item, n, id) == -2) oom();
-        if (!grow_array((void **)&t->proxy_text, &pc->cap_text, t->nproxies + 1, sizeof *t->proxy_text)) oom();
-        if (!(t->proxy_text[t->nproxies++] = str_ndup(item, n))) oom();
+        if (name_index_put(pc->proxies, item, n, id) == -2) fatal_oom();
+        if (!grow_array((void **)&t->proxy_text, &pc->cap_text, t->nproxies + 1, sizeof *t->proxy_text)) fatal_oom();
+        if (!(t->proxy_text[t->nproxies++] = str_ndup(item, n))) fatal_oom();
     }
     for (uint32_t i = pc->first; i < t->nproxy_refs; i++)
         if (t->user_proxies[i] == (uint32_t)id) return;   /* listed twice on one user */
-    if (!grow_array((void **)&t->user_proxies, &pc->cap_refs, t->nproxy_refs + 1, sizeof *t->user_proxies)) oom();
+    if (!grow_array((void **)&t->user_proxies, &pc->cap_refs, t->nproxy_refs + 1, sizeof *t->user_proxies)) fatal_oom();
     t->user_proxies[t->nproxy_refs++] = (uint32_t)id;
 }
 
@@ -214,17 +208,17 @@ static int load_users(Loader *ld, const char *dir)
             continue;
         }
         int64_t prev = name_index_put(&t->user_index, id, len, t->nusers);
-        if (prev == -2) oom();
+        if (prev == -2) fatal_oom();
         if (prev >= 0) {
             diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant", NULL,
                           "duplicate user '%.*s' (first at line %u)", (int)len, id, lines[prev]);
             continue;
         }
         if (!grow_array((void **)&t->users, &cap, t->nusers + 1, sizeof *t->users) ||
-            !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) oom();
+            !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) fatal_oom();
         TenantUser *u = &t->users[t->nusers];
         lines[t->nusers] = row.line;
-        if (!(u->id = str_ndup(id, len))) oom();
+        if (!(u->id = str_ndup(id, len))) fatal_oom();
         size_t clen;
         const char *country = field(&f, &row, 1, &clen, &column);
         u->country = -1;
@@ -272,7 +266,7 @@ static int load_members(Loader *ld, const char *dir)
     size_t policy_of_cap = 0;
     for (uint32_t g = 0; g < p->ngroups; g++) {
         name_index_put(&groups, p->groups[g].name, strlen(p->groups[g].name), ngroups);
-        if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) oom();
+        if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) fatal_oom();
         policy_of[ngroups++] = (int)g;
     }
     MemberRow *rows = NULL;
@@ -297,13 +291,13 @@ static int load_members(Loader *ld, const char *dir)
             continue;
         }
         int64_t g = name_index_put(&groups, gname, glen, ngroups);
-        if (g == -2) oom();
+        if (g == -2) fatal_oom();
         if (g < 0) {
             g = ngroups;
-            if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) oom();
+            if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) fatal_oom();
             policy_of[ngroups++] = -1;
         }
-        if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) oom();
+        if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) fatal_oom();
         MemberRow *mr = &rows[nrows];
         mr->group = (uint32_t)g;
         mr->line = row.line;
@@ -312,10 +306,10 @@ static int load_members(Loader *ld, const char *dir)
         if (u >= 0) {
             mr->member = (uint32_t)u;
         } else {
-            if (!grow_array((void **)&pending, &pending_cap, npending + 1, sizeof *pending)) oom();
+            if (!grow_array((void **)&pending, &pending_cap, npending + 1, sizeof *pending)) fatal_oom();
             pending[npending].row = nrows;
             pending[npending].column = mcol;
-            if (!(pending[npending].name = str_ndup(member, mlen))) oom();
+            if (!(pending[npending].name = str_ndup(member, mlen))) fatal_oom();
             npending++;
             mr->nested = 1;
             mr->member = UINT32_MAX;
@@ -338,22 +332,22 @@ static int load_members(Loader *ld, const char *dir)
     MemberRow *sorted = malloc((nrows ? nrows : 1) * sizeof *sorted);
     uint32_t *user_stamp = calloc((size_t)t->nusers + 1, sizeof *user_stamp);
     uint32_t *group_stamp = calloc((size_t)ngroups + 1, sizeof *group_stamp);
-    if (!start || !sorted || !user_stamp || !group_stamp) oom();
+    if (!start || !sorted || !user_stamp || !group_stamp) fatal_oom();
     for (size_t i = 0; i < nrows; i++) start[rows[i].group + 1]++;
     for (uint32_t g = 0; g < ngroups; g++) start[g + 1] += start[g];
     uint32_t *fill = malloc(((size_t)ngroups + 1) * sizeof *fill);
-    if (!fill) oom();
+    if (!fill) fatal_oom();
     memcpy(fill, start, ((size_t)ngroups + 1) * sizeof *fill);
     for (size_t i = 0; i < nrows; i++) sorted[fill[rows[i].group]++] = rows[i];
     free(fill);
     t->members = calloc(p->ngroups ? p->ngroups : 1, sizeof *t->members);
-    if (!t->members) oom();
+    if (!t->members) fatal_oom();
     t->ngroups = p->ngroups;
     for (uint32_t g = 0; g < ngroups; g++) {
         GroupMembers *gm = policy_of[g] >= 0 ? &t->members[policy_of[g]] : NULL;
         if (gm && start[g + 1] > start[g]) {
             gm->users = malloc((start[g + 1] - start[g]) * sizeof *gm->users);
-            if (!gm->users) oom();
+            if (!gm->users) fatal_oom();
         }
         for (uint32_t i = start[g]; i < start[g + 1]; i++) {
             MemberRow *mr = &sorted[i];
@@ -397,7 +391,7 @@ static void disable_plan(void *ctx, const char *item, size_t n)
     DisabledCtx *dc = ctx;
     Policy *p = dc->ld->p;
     char *name = str_ndup(item, n);
-    if (!name) oom();
+    if (!name) fatal_oom();
     int plan = policy_find_plan(p, name);
     if (plan < 0) {
         diag_add_file(dc->ld->diags, SEV_ERROR, dc->f->path, (int)dc->line, (int)dc->column, "tenant", NULL,
@@ -450,7 +444,7 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
             continue;
         }
         char *pname = str_ndup(prod, plen);
-        if (!pname) oom();
+        if (!pname) fatal_oom();
         int product = policy_find_product(p, pname);
         if (product < 0) {
             diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)pcol, "tenant",
@@ -461,24 +455,24 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
         }
         free(pname);
         bitword *enabled = policy_plan_set(p);
-        if (!enabled) oom();
+        if (!enabled) fatal_oom();
         memcpy(enabled, p->products[product].plan_set, p->plan_words * sizeof *enabled);
         DisabledCtx dc = { ld, &f, row.line, dcol, (uint32_t)product, enabled, 1 };
         each_item(disabled, dlen, disable_plan, &dc);
         if (!dc.ok) { free(enabled); continue; }
         if (glen == 0) {
-            if (!grow_array((void **)&t->direct, &cap_direct, t->ndirect + 1, sizeof *t->direct)) oom();
+            if (!grow_array((void **)&t->direct, &cap_direct, t->ndirect + 1, sizeof *t->direct)) fatal_oom();
             DirectLicense *d = &t->direct[t->ndirect++];
             d->user = (uint32_t)user;
             d->product = (uint32_t)product;
             d->enabled = enabled;
             d->line = row.line;
         } else {
-            if (!grow_array((void **)&t->inherited, &cap_inh, t->ninherited + 1, sizeof *t->inherited)) oom();
+            if (!grow_array((void **)&t->inherited, &cap_inh, t->ninherited + 1, sizeof *t->inherited)) fatal_oom();
             InheritedLicense *h = &t->inherited[t->ninherited++];
             h->user = (uint32_t)user;
             h->product = (uint32_t)product;
-            if (!(h->group = str_ndup(group, glen))) oom();
+            if (!(h->group = str_ndup(group, glen))) fatal_oom();
             h->policy_group = policy_find_group(p, h->group);
             h->enabled = enabled;
             h->error = elen && !(elen == 4 && strncmp(error, "None", 4) == 0) ? str_ndup(error, elen) : NULL;
@@ -499,7 +493,7 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
     /* A (user, product) pair licensed directly twice is an error. */
     if (t->ndirect > 1) {
         DirectLicense **by = malloc(t->ndirect * sizeof *by);
-        if (!by) oom();
+        if (!by) fatal_oom();
         for (uint32_t i = 0; i < t->ndirect; i++) by[i] = &t->direct[i];
         qsort(by, t->ndirect, sizeof *by, cmp_direct);
         for (uint32_t i = 1; i < t->ndirect; i++)
@@ -523,7 +517,7 @@ static int load_skus(Loader *ld, const char *dir)
     if (rc <= 0) return rc == 0;
     Policy *p = ld->p;
     unsigned *seen = calloc(p->nproducts + 1, sizeof *seen);
-    if (!seen) oom();
+    if (!seen) fatal_oom();
     CsvRow row;
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
@@ -534,7 +528,7 @@ static int load_skus(Loader *ld, const char *dir)
         const char *prod = field(&f, &row, 0, &plen, &pcol);
         const char *seats = field(&f, &row, 1, &slen, &scol);
         char *pname = str_ndup(prod, plen), *svalue = str_ndup(seats, slen);
-        if (!pname || !svalue) oom();
+        if (!pname || !svalue) fatal_oom();
         int product = policy_find_product(p, pname);
         char *end;
         errno = 0;
@@ -568,7 +562,7 @@ Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags)
 Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path)
 {
     Tenant *t = calloc(1, sizeof *t);
-    if (!t) oom();
+    if (!t) fatal_oom();
     name_index_init(&t->user_index, 1);
     name_index_init(&t->group_names, 0);
     t->dir = str_ndup(dir, strlen(dir));

@@ -6,15 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
-
 void eval_own(EvalState *st, void *block)
 {
-    if (!grow_array((void **)&st->owned, &st->owned_cap, st->nowned + 1, sizeof *st->owned)) oom();
+    if (!grow_array((void **)&st->owned, &st->owned_cap, st->nowned + 1, sizeof *st->owned)) fatal_oom();
     st->owned[st->nowned++] = block;
 }
 
@@ -52,7 +46,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
     const Policy *p = st->p;
     size_t words = p->plan_words;
     bitword *before = policy_plan_set(p), *after = policy_plan_set(p);
-    if (!before || !after) oom();
+    if (!before || !after) fatal_oom();
     eval_user_plans(st, user, before);
     /* after = plans of every source not being removed */
     for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
@@ -139,7 +133,7 @@ static uint32_t group_sources(const EvalState *st, uint32_t user, uint32_t g, Re
     for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next)
         for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) {
             if (st->via[v].group != g) continue;
-            if (!grow_array((void **)out, cap, n + 1, sizeof **out)) oom();
+            if (!grow_array((void **)out, cap, n + 1, sizeof **out)) fatal_oom();
             Removal *r = &(*out)[n++];
             memset(r, 0, sizeof *r);
             r->holding = h;
@@ -168,14 +162,14 @@ void eval_reprocess_pair(EvalState *st, uint32_t user, uint32_t g)
     int failed = -1;
     int codes[64];
     int *code = G->nassigns <= 64 ? codes : malloc(G->nassigns * sizeof *code);
-    if (!code) oom();
+    if (!code) fatal_oom();
     for (uint32_t k = 0; k < G->nassigns; k++) {
         code[k] = eval_check_assign(st, user, &G->assigns[k], (int)g, NULL, NULL, NULL);
         if (code[k] >= 0 && failed < 0) failed = (int)k;
     }
     char *where = str_printf("group \"%s\"", st->p->groups[g].name);
     char **details = calloc(G->nassigns + 1, sizeof *details), **hints = calloc(G->nassigns + 1, sizeof *hints);
-    if (!details || !hints) oom();
+    if (!details || !hints) fatal_oom();
     if (failed >= 0)
         for (uint32_t k = 0; k < G->nassigns; k++) {
             if (code[k] >= 0) {
@@ -260,7 +254,7 @@ void eval_reprocess_group(EvalState *st, uint32_t g)
 {
     const GroupView *G = &st->groups[g];
     uint8_t *done = calloc((size_t)st->t->nusers + 1, 1);
-    if (!done) oom();
+    if (!done) fatal_oom();
     for (uint32_t m = 0; m < G->nmembers; m++) {
         eval_reprocess_pair(st, G->members[m], g);
         done[G->members[m]] = 1;
@@ -297,7 +291,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
     memset(&a, 0, sizeof a);
     a.product = product;
     a.enabled = (bitword *)enabled;
-    if (!policy_derive_assign(p, &a)) oom();
+    if (!policy_derive_assign(p, &a)) fatal_oom();
     /* earlier refusals of this (user, product) are replaced by this answer */
     eval_clear_violations(st, user, EVAL_DIRECT, product, 1u << VK_REFUSED);
     uint32_t h = eval_find_holding(st, user, product);
@@ -311,7 +305,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
         code = -1;
     }
     bitword *all = policy_plan_set(p), *before = policy_plan_set(p);
-    if (!all || !before) oom();
+    if (!all || !before) fatal_oom();
     eval_user_plans(st, user, before);
     /* the user's plans with this licence in place of an existing direct one */
     for (uint32_t o = st->user_first[user]; o != EVAL_NONE; o = st->holdings[o].next) {

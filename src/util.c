@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void fatal_oom(void)
+{
+    fputs("skuld: fatal: out of memory\n", stderr);
+    exit(3);
+}
+
 int vasprintf_portable(char **out, const char *fmt, va_list ap)
 {
     va_list copy;

@@ -7,12 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
-{
-    fprintf(stderr, "skuld: fatal: out of memory\n");
-    exit(3);
-}
-
 /* ---- the current state as imported ------------------------------------------------ */
 
 void whatif_baseline_current(EvalState *st)
@@ -91,7 +85,7 @@ static bitword *spec_enabled(Applier *ap, const AssignSpec *spec, int product)
 {
     const Policy *p = ap->st->p;
     bitword *listed = policy_plan_set(p), *enabled = policy_plan_set(p);
-    if (!listed || !enabled) oom();
+    if (!listed || !enabled) fatal_oom();
     int ok = 1;
     for (size_t i = 0; i < spec->plans.count; i++) {
         const Name *n = &spec->plans.items[i];
@@ -126,7 +120,7 @@ static GroupView *own_members(EvalState *st, uint32_t g)
     GroupView *gv = &st->groups[g];
     if (gv->owns_members) return gv;
     uint32_t *copy = malloc(((size_t)gv->nmembers + 8) * sizeof *copy);
-    if (!copy) oom();
+    if (!copy) fatal_oom();
     if (gv->nmembers) memcpy(copy, gv->members, gv->nmembers * sizeof *copy);
     gv->members = copy;
     gv->members_cap = gv->nmembers + 8;
@@ -163,7 +157,7 @@ static void change_membership(Applier *ap, const Change *ch)
         /* W2: the user goes to the end of the group's membership order */
         if (gv->nmembers + 1 > gv->members_cap) {
             uint32_t *grown = realloc(gv->members, ((size_t)gv->nmembers * 2 + 8) * sizeof *grown);
-            if (!grown) oom();
+            if (!grown) fatal_oom();
             gv->members = grown;
             gv->members_cap = gv->nmembers * 2 + 8;
         }
@@ -220,7 +214,7 @@ static int group_still_valid(Applier *ap, const PolicyAssign *assigns, uint32_t 
 {
     const Policy *p = ap->st->p;
     bitword *all = policy_plan_set(p);
-    if (!all) oom();
+    if (!all) fatal_oom();
     for (uint32_t k = 0; k < n; k++) bitset_or(all, assigns[k].enabled, p->plan_words);
     int ok = 1;
     BITSET_FOREACH(q, all, p->nplans) {
@@ -271,7 +265,7 @@ static size_t change_group(Applier *ap, const Change *changes, size_t count)
     }
     GroupView *gv = &st->groups[g];
     PolicyAssign *assigns = calloc((size_t)gv->nassigns + run + 1, sizeof *assigns);
-    if (!assigns) oom();
+    if (!assigns) fatal_oom();
     uint32_t n = gv->nassigns;
     if (n) memcpy(assigns, gv->assigns, n * sizeof *assigns);
     for (uint32_t k = 0; k < n; k++) assigns[k].conflict_mask = NULL;   /* derived again below */
@@ -307,7 +301,7 @@ static size_t change_group(Applier *ap, const Change *changes, size_t count)
         return run;
     }
     for (uint32_t k = 0; k < n; k++) {
-        if (!policy_derive_assign(p, &assigns[k])) oom();
+        if (!policy_derive_assign(p, &assigns[k])) fatal_oom();
         if (assigns[k].conflict_mask) eval_own(st, assigns[k].conflict_mask);
     }
     eval_own(st, assigns);
@@ -375,11 +369,11 @@ Snapshot *snapshot_take(const EvalState *st)
 {
     const Policy *p = st->p;
     Snapshot *s = calloc(1, sizeof *s);
-    if (!s) oom();
+    if (!s) fatal_oom();
     uint32_t live = 0;
     for (uint32_t h = 0; h < st->nholdings; h++) live += st->holdings[h].product != EVAL_NONE;
     s->assigns = calloc((size_t)live + 1, sizeof *s->assigns);
-    if (!s->assigns) oom();
+    if (!s->assigns) fatal_oom();
     for (uint32_t u = 0; u < st->t->nusers; u++) {
         for (uint32_t prod = 0; prod < p->nproducts; prod++) {
             uint32_t h = eval_find_holding(st, u, prod);
@@ -388,18 +382,18 @@ Snapshot *snapshot_take(const EvalState *st)
             a->user = u;
             a->product = prod;
             a->plans = policy_plan_set(p);
-            if (!a->plans) oom();
+            if (!a->plans) fatal_oom();
             memcpy(a->plans, eval_holding_plans(st, h), p->plan_words * sizeof *a->plans);
             a->direct = st->holdings[h].direct;
             for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) a->nvia++;
             a->via = malloc(((size_t)a->nvia + 1) * sizeof *a->via);
-            if (!a->via) oom();
+            if (!a->via) fatal_oom();
             uint32_t k = 0;
             for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) a->via[k++] = st->via[v].group;
         }
     }
     s->violations = calloc((size_t)st->nviolations + 1, sizeof *s->violations);
-    if (!s->violations) oom();
+    if (!s->violations) fatal_oom();
     for (uint32_t i = 0; i < st->nviolations; i++) {
         const Violation *v = &st->violations[i];
         if (v->dead) continue;
@@ -414,7 +408,7 @@ Snapshot *snapshot_take(const EvalState *st)
     s->consumed = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
     s->seats = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
     s->conflict = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
-    if (!s->consumed || !s->seats || !s->conflict) oom();
+    if (!s->consumed || !s->seats || !s->conflict) fatal_oom();
     for (uint32_t i = 0; i < p->nproducts; i++) {
         s->consumed[i] = st->consumed[i];
         s->seats[i] = st->seats[i];
@@ -449,7 +443,7 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
     const Policy *p = st->p;
     ReprocessHint *hints = calloc((size_t)p->ngroups + 1, sizeof *hints);
     uint8_t *in_error = calloc((size_t)st->t->nusers + 1, 1);
-    if (!hints || !in_error) oom();
+    if (!hints || !in_error) fatal_oom();
     *count = 0;
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];

@@ -1,0 +1,18 @@
+/* cmdutil.h — what every command does the same way: load the rule files it was given
+ * (with the limits of its options) and write its report atomically to -o or stdout.
+ */
+#ifndef SKULD_CMDUTIL_H
+#define SKULD_CMDUTIL_H
+
+#include <stdio.h>
+#include "options.h"
+#include "rules.h"
+
+/* rules_init + the options' limits + rules_load of the positional arguments. */
+void cmd_load_rules(RuleSet *rs, const Options *o);
+
+/* Calls write(ctx, out) on `path` (NULL or "-": stdout), atomically: on failure the
+ * target is untouched and a message naming `command` is printed. 0, or -1. */
+int cmd_write_output(const char *command, const char *path, int (*write)(void *ctx, FILE *out), void *ctx);
+
+#endif
