@@ -60,8 +60,9 @@ typedef struct {
     uint32_t nproxy_refs;
     uint32_t nproxies;              /* distinct addresses (case-insensitive) */
     char **proxy_text;              /* address id -> the address as first written */
-    GroupMembers *members;          /* per policy group */
-    uint32_t ngroups;               /* = the policy's group count */
+    GroupMembers *members;          /* per group: the policy's groups first (same index), then
+                                       the groups only members.csv names (group_names ids) */
+    uint32_t ngroups;               /* all of them */
     DirectLicense *direct;
     uint32_t ndirect;
     InheritedLicense *inherited;

@@ -262,12 +262,9 @@ static int load_members(Loader *ld, const char *dir)
     NameIndex groups;                 /* every group name of members.csv and the rules */
     name_index_init(&groups, 0);
     uint32_t ngroups = 0;
-    int *policy_of = NULL;            /* tenant group -> policy group or -1 */
-    size_t policy_of_cap = 0;
     for (uint32_t g = 0; g < p->ngroups; g++) {
         name_index_put(&groups, p->groups[g].name, strlen(p->groups[g].name), ngroups);
-        if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) fatal_oom();
-        policy_of[ngroups++] = (int)g;
+        ngroups++;
     }
     MemberRow *rows = NULL;
     size_t nrows = 0, rows_cap = 0;
@@ -292,11 +289,7 @@ static int load_members(Loader *ld, const char *dir)
         }
         int64_t g = name_index_put(&groups, gname, glen, ngroups);
         if (g == -2) fatal_oom();
-        if (g < 0) {
-            g = ngroups;
-            if (!grow_array((void **)&policy_of, &policy_of_cap, ngroups + 1, sizeof *policy_of)) fatal_oom();
-            policy_of[ngroups++] = -1;
-        }
+        if (g < 0) g = ngroups++;
         if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) fatal_oom();
         MemberRow *mr = &rows[nrows];
         mr->group = (uint32_t)g;
@@ -340,11 +333,12 @@ static int load_members(Loader *ld, const char *dir)
     memcpy(fill, start, ((size_t)ngroups + 1) * sizeof *fill);
     for (size_t i = 0; i < nrows; i++) sorted[fill[rows[i].group]++] = rows[i];
     free(fill);
-    t->members = calloc(p->ngroups ? p->ngroups : 1, sizeof *t->members);
+    /* every group gets its members: the rules' groups have the ids 0 .. p->ngroups - 1 */
+    t->members = calloc((size_t)ngroups + 1, sizeof *t->members);
     if (!t->members) fatal_oom();
-    t->ngroups = p->ngroups;
+    t->ngroups = ngroups;
     for (uint32_t g = 0; g < ngroups; g++) {
-        GroupMembers *gm = policy_of[g] >= 0 ? &t->members[policy_of[g]] : NULL;
+        GroupMembers *gm = &t->members[g];
         if (gm && start[g + 1] > start[g]) {
             gm->users = malloc((start[g + 1] - start[g]) * sizeof *gm->users);
             if (!gm->users) fatal_oom();
@@ -359,7 +353,6 @@ static int load_members(Loader *ld, const char *dir)
                 continue;
             }
             *stamp = g + 1;
-            if (!gm) continue;
             if (mr->nested) gm->nnested++;
             else gm->users[gm->nusers++] = mr->member;
         }
@@ -369,7 +362,6 @@ static int load_members(Loader *ld, const char *dir)
     free(user_stamp);
     free(group_stamp);
     free(rows);
-    free(policy_of);
     t->group_names = groups;   /* every group name of members.csv and the rules */
     csv_close(&f);
     return !broken;

@@ -39,11 +39,32 @@ void whatif_baseline_current(EvalState *st)
 
 /* ---- W1: validation helpers --------------------------------------------------------- */
 
+/* A membership change of a group the rules do not license: it licenses nothing, but
+ * later changes must see it (W1). */
+typedef struct {
+    uint32_t group;             /* tenant group id */
+    uint32_t user;
+    int member;
+} Overlay;
+
 typedef struct {
     EvalState *st;
     DiagList *diags;
     int failed;
+    Overlay *overlay;
+    size_t noverlay, overlay_cap;
 } Applier;
+
+/* Whether the user is a member of a group only the tenant knows, after earlier changes. */
+static int other_member(const Applier *ap, uint32_t g, uint32_t user)
+{
+    for (size_t i = ap->noverlay; i-- > 0;)
+        if (ap->overlay[i].group == g && ap->overlay[i].user == user) return ap->overlay[i].member;
+    const GroupMembers *gm = &ap->st->t->members[g];
+    for (uint32_t i = 0; i < gm->nusers; i++)
+        if (gm->users[i] == user) return 1;
+    return 0;
+}
 
 static void invalid(Applier *ap, SkLoc at, const char *help, const char *fmt, const char *arg1, const char *arg2)
 {
@@ -136,12 +157,8 @@ static void change_membership(Applier *ap, const Change *ch)
     int64_t u = find_user(ap, &ch->user);
     int g = find_group(ap, &ch->group);
     if (u < 0 || g == -1) return;
-    if (g == -2) {
-        diag_add(ap->diags, SEV_WARNING, ch->group.loc, "W2", NULL,
-                 "group %s is not licensed by the rules: this change licenses nothing", diag_name(ch->group.text));
-        return;
-    }
-    int member = eval_is_member(st, (uint32_t)u, (uint32_t)g);
+    uint32_t tg = g == -2 ? (uint32_t)name_index_find(&st->t->group_names, ch->group.text, strlen(ch->group.text)) : 0;
+    int member = g == -2 ? other_member(ap, tg, (uint32_t)u) : eval_is_member(st, (uint32_t)u, (uint32_t)g);
     if (ch->kind == CH_ADD && member) {
         invalid(ap, ch->user.loc, NULL, "%s is already a direct member of %s", diag_name(ch->user.text),
                 diag_name(ch->group.text));
@@ -150,6 +167,13 @@ static void change_membership(Applier *ap, const Change *ch)
     if (ch->kind == CH_REMOVE && !member) {
         invalid(ap, ch->user.loc, NULL, "%s is not a direct member of %s", diag_name(ch->user.text),
                 diag_name(ch->group.text));
+        return;
+    }
+    if (g == -2) {
+        diag_add(ap->diags, SEV_WARNING, ch->group.loc, "W2", NULL,
+                 "group %s is not licensed by the rules: this change licenses nothing", diag_name(ch->group.text));
+        if (!grow_array((void **)&ap->overlay, &ap->overlay_cap, ap->noverlay + 1, sizeof *ap->overlay)) fatal_oom();
+        ap->overlay[ap->noverlay++] = (Overlay){ tg, (uint32_t)u, ch->kind == CH_ADD };
         return;
     }
     GroupView *gv = own_members(st, (uint32_t)g);
@@ -313,7 +337,7 @@ static size_t change_group(Applier *ap, const Change *changes, size_t count)
 
 int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags)
 {
-    Applier ap = { st, diags, 0 };
+    Applier ap = { st, diags, 0, NULL, 0, 0 };
     const Change *changes = scenario->u.scenario.changes;
     size_t count = scenario->u.scenario.count;
     for (size_t i = 0; i < count && !ap.failed;) {
@@ -358,6 +382,7 @@ int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags)
         }
         i++;
     }
+    free(ap.overlay);
     if (ap.failed) return -1;
     eval_finish(st);
     return 0;
