@@ -15,7 +15,7 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT     ?= -O2 -g
 CFLAGS_ALL := $(CSTD) $(OPT) -Iinclude -I$(BUILD) $(EXTRA_CFLAGS)
-LDLIBS  := $(EXTRA_LDFLAGS)
+LDLIBS  := -ljansson $(EXTRA_LDFLAGS)
 
 SRC     := $(sort $(wildcard src/*.c))
 LIB_SRC := $(filter-out src/main.c,$(SRC))

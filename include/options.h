@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include "util.h"
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } OutputFormat;
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GRAPH } OutputFormat;
 
 typedef struct {
     char **positional;          /* rule files and directories (borrowed from argv) */
@@ -39,7 +39,7 @@ typedef struct {
 /* Which options a command takes (bit flags). */
 enum {
     OPT_FORMAT = 1, OPT_TENANT = 2, OPT_OUTPUT = 4, OPT_FILTERS = 8, OPT_NO_ASSIGNMENTS = 16,
-    OPT_LIMITS = 32, OPT_SAVE_STATE = 64, OPT_WHATIF = 128, OPT_LINT = 256
+    OPT_LIMITS = 32, OPT_SAVE_STATE = 64, OPT_WHATIF = 128, OPT_LINT = 256, OPT_FORMAT_GRAPH = 512
 };
 
 /* Parses argv into *o. On a usage error prints a message naming the command and

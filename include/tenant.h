@@ -69,16 +69,34 @@ typedef struct {
     uint32_t ninherited;
     NameIndex user_index;           /* user id (case-insensitive) -> index */
     NameIndex group_names;          /* every group of members.csv and the rules */
-    char *dir;                      /* the directory it came from */
+    char *dir;                      /* the directory (or Graph JSON file) it came from */
+    char **graph_user_ids;          /* Graph: per user, its object id (else NULL) */
+    char **graph_group_ids;         /* Graph: per group (members' index), its object id (else NULL) */
 } Tenant;
 
 /* Loads DIR/users.csv, DIR/members.csv, DIR/licenses.csv (optional) and DIR/skus.csv
  * (optional) against the policy. NULL when anything is wrong (see diags). */
 Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags);
+/* A path ending in .json is a Microsoft Graph export instead (graph.h). */
 /* The same, reading direct and inherited licences from state_path (a state file of
  * `eval --save-state`, in the licenses.csv format) instead of DIR/licenses.csv. */
 Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path);
 void tenant_free(Tenant *t);
+
+/* ---- building a tenant from another format (graph.c) ---- */
+
+Tenant *tenant_new(const char *source);
+
+/* Interning a user's proxy addresses: set first = t->nproxy_refs before the user's
+ * first address, then call tenant_add_proxy for each (an address listed twice on one
+ * user counts once). */
+typedef struct {
+    Tenant *t;
+    NameIndex *proxies;             /* address (case-insensitive) -> id */
+    size_t cap_refs, cap_text;
+    uint32_t first;                 /* this user's first ref */
+} ProxyCtx;
+void tenant_add_proxy(void *ctx, const char *item, size_t n);
 
 /* The index of a user id, or -1. */
 int64_t tenant_find_user(const Tenant *t, const char *id);

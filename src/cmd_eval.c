@@ -7,6 +7,7 @@
 #include "cmdutil.h"
 #include "commands.h"
 #include "eval.h"
+#include "graph.h"
 #include "options.h"
 #include "report.h"
 #include "rules.h"
@@ -21,8 +22,10 @@ static const char eval_usage[] =
     "assignment, every violation with how to resolve it, and seat use per product.\n"
     "\n"
     "options:\n"
-    "  --tenant DIR           users.csv, members.csv, licenses.csv, skus.csv (CLI.md)\n"
-    "  --format text|json     text for people (default), json for scripts\n"
+    "  --tenant DIR|FILE.json users.csv, members.csv, licenses.csv, skus.csv (CLI.md),\n"
+    "                         or a Microsoft Graph export (docs/graph.md)\n"
+    "  --format text|json|graph  text for people (default), json for scripts, graph for\n"
+    "                         Graph-shaped licenseAssignmentStates per user\n"
     "  -o FILE                write the report to FILE atomically\n"
     "  --no-assignments       json: leave the per-user assignment list out\n"
     "  --group NAME           text: only this group's users in error\n"
@@ -35,13 +38,14 @@ static const char eval_usage[] =
 typedef struct {
     const EvalState *st;
     ReportOptions ro;
-    int json;
+    OutputFormat format;
 } EvalOutput;
 
 static int write_report(void *ctx, FILE *out)
 {
     const EvalOutput *e = ctx;
-    return e->json ? report_eval_json(e->st, out, &e->ro) : report_eval_text(e->st, out, &e->ro);
+    if (e->format == FORMAT_GRAPH) return report_eval_graph(e->st, out);
+    return e->format == FORMAT_JSON ? report_eval_json(e->st, out, &e->ro) : report_eval_text(e->st, out, &e->ro);
 }
 
 static int write_state(void *ctx, FILE *out)
@@ -53,7 +57,7 @@ int cmd_eval(int argc, char **argv)
 {
     Options o;
     if (!options_parse(&o, "eval", OPT_FORMAT | OPT_TENANT | OPT_OUTPUT | OPT_FILTERS | OPT_NO_ASSIGNMENTS | OPT_LIMITS |
-                                      OPT_SAVE_STATE,
+                                      OPT_SAVE_STATE | OPT_FORMAT_GRAPH,
                        argc, argv)) {
         options_free(&o);
         return 2;
@@ -85,7 +89,7 @@ int cmd_eval(int argc, char **argv)
     if (policy && tenant && rs.diags.errors == 0) {
         EvalState *st = eval_new(policy, tenant);
         eval_run(st);
-        EvalOutput e = { st, { o.no_assignments, o.group_filter, o.user_filter }, o.format == FORMAT_JSON };
+        EvalOutput e = { st, { o.no_assignments, o.group_filter, o.user_filter }, o.format };
         if (cmd_write_output("eval", o.output, write_report, &e) == 0 &&
             (!o.save_state || cmd_write_output("eval", o.save_state, write_state, &e) == 0)) {
             int conflicts = 0;

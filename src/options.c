@@ -118,9 +118,10 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             if (strcmp(v, "text") == 0) o->format = FORMAT_TEXT;
             else if (strcmp(v, "json") == 0) o->format = FORMAT_JSON;
             else if (strcmp(v, "sarif") == 0 && (accepted & OPT_LINT)) o->format = FORMAT_SARIF;
+            else if (strcmp(v, "graph") == 0 && (accepted & OPT_FORMAT_GRAPH)) o->format = FORMAT_GRAPH;
             else {
-                fprintf(stderr, "skuld %s: --format is text%s or json, not '%s'\n", command,
-                        accepted & OPT_LINT ? ", sarif" : "", v);
+                fprintf(stderr, "skuld %s: --format is text%s%s or json, not '%s'\n", command,
+                        accepted & OPT_LINT ? ", sarif" : "", accepted & OPT_FORMAT_GRAPH ? ", graph" : "", v);
                 return 0;
             }
         } else if ((accepted & OPT_TENANT) && is_opt(a, "--tenant")) {

@@ -2,6 +2,7 @@
 #include "tenant.h"
 #include "csv.h"
 #include "eval.h"
+#include "graph.h"
 #include "source.h"
 #include "util.h"
 
@@ -158,14 +159,7 @@ static void each_item(const char *s, size_t len, void (*fn)(void *ctx, const cha
 
 /* ---- users.csv ------------------------------------------------------------------ */
 
-typedef struct {
-    Tenant *t;
-    NameIndex *proxies;
-    size_t cap_refs, cap_text;
-    uint32_t first;             /* this user's first ref */
-} ProxyCtx;
-
-static void add_proxy(void *ctx, const char *item, size_t n)
+void tenant_add_proxy(void *ctx, const char *item, size_t n)
 {
     ProxyCtx *pc = ctx;
     Tenant *t = pc->t;
@@ -232,7 +226,7 @@ static int load_users(Loader *ld, const char *dir)
         size_t plen;
         const char *proxy_list = field(&f, &row, 2, &plen, NULL);
         pc.first = t->nproxy_refs;
-        each_item(proxy_list, plen, add_proxy, &pc);
+        each_item(proxy_list, plen, tenant_add_proxy, &pc);
         u->first_proxy = pc.first;
         u->nproxies = t->nproxy_refs - pc.first;
         t->nusers++;
@@ -551,13 +545,26 @@ Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags)
     return tenant_load_with(dir, policy, diags, NULL);
 }
 
-Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path)
+Tenant *tenant_new(const char *source)
 {
     Tenant *t = calloc(1, sizeof *t);
     if (!t) fatal_oom();
     name_index_init(&t->user_index, 1);
     name_index_init(&t->group_names, 0);
-    t->dir = str_ndup(dir, strlen(dir));
+    if (!(t->dir = str_ndup(source, strlen(source)))) fatal_oom();
+    return t;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path)
+{
+    if (ends_with(dir, ".json")) return graph_load_tenant(dir, policy, diags);
+    Tenant *t = tenant_new(dir);
     Loader ld = { t, policy, diags, diags->errors };
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -594,6 +601,12 @@ void tenant_free(Tenant *t)
     free(t->inherited);
     name_index_free(&t->user_index);
     name_index_free(&t->group_names);
+    if (t->graph_user_ids)
+        for (uint32_t i = 0; i < t->nusers; i++) free(t->graph_user_ids[i]);
+    if (t->graph_group_ids)
+        for (uint32_t i = 0; i < t->ngroups; i++) free(t->graph_group_ids[i]);
+    free(t->graph_user_ids);
+    free(t->graph_group_ids);
     free(t->dir);
     free(t);
 }
