@@ -1,5 +1,5 @@
 /* outfile.h — reports written atomically (CLI.md -o): to a temporary file in the
- * target's folder, flushed to disk, then renamed into place. A failed or killed run
+ * target's folder, flushed, then renamed into place. A failed or killed run
  * leaves the old file or none, never half a report. Without a path, stdout.
  */
 #ifndef SKULD_OUTFILE_H

@@ -715,11 +715,19 @@ static void finish_count_hints(EvalState *st)
         }
         StrBuf held = {0};
         if (direct) sb_printf(&held, "%u user%s with a direct licence", direct, direct == 1 ? "" : "s");
-        for (uint32_t i = 0; i < p->ngroups; i++) {
-            uint32_t g = p->order[i];
-            if (by_group[g])
-                sb_printf(&held, "%s%u through \"%s\"", held.len ? ", " : "", by_group[g], p->groups[g].name);
+        /* the three groups holding most seats, then how many more */
+        uint32_t shown = 0, more = 0;
+        for (uint32_t i = 0; i < p->ngroups; i++) more += by_group[i] > 0;
+        while (shown < 3 && more) {
+            uint32_t best = 0;
+            for (uint32_t g = 1; g < p->ngroups; g++)
+                if (by_group[g] > by_group[best]) best = g;
+            sb_printf(&held, "%s%u through \"%s\"", held.len ? ", " : "", by_group[best], p->groups[best].name);
+            by_group[best] = 0;
+            shown++;
+            more--;
         }
+        if (more) sb_printf(&held, " and %u more group%s", more, more == 1 ? "" : "s");
         char *held_text = sb_take(&held);
         int64_t over = eval_conflict(st, prod);
         uint64_t buy = waiting[prod] + (uint64_t)over;

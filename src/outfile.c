@@ -55,7 +55,7 @@ int outfile_commit(OutFile *of, char *errbuf, size_t errlen)
         }
         return 0;
     }
-    int failed = fflush(of->f) != 0 || ferror(of->f) || fsync(fileno(of->f)) != 0;
+    int failed = fflush(of->f) != 0 || ferror(of->f);
     int err = errno;
     if (fclose(of->f) != 0) { failed = 1; err = errno; }
     of->f = NULL;
