@@ -23,4 +23,8 @@ int catalog_import(const char *path, FILE *out, FILE *repairs, DiagList *diags);
  * keyword, else quoted with escapes. */
 void catalog_write_name(FILE *out, const char *name);
 
+/* Writes s as a quoted string of the rule language (escapes \\ \" \n \t; other
+ * control characters as \uXXXX). */
+void catalog_write_string(FILE *out, const char *s);
+
 #endif

@@ -12,7 +12,8 @@
 void cmd_load_rules(RuleSet *rs, const Options *o);
 
 /* Calls write(ctx, out) on `path` (NULL or "-": stdout), atomically: on failure the
- * target is untouched and a message naming `command` is printed. 0, or -1. */
+ * target is untouched and a message naming `command` is printed (unless write returned
+ * -2: it reported the problem itself). 0, or -1. */
 int cmd_write_output(const char *command, const char *path, int (*write)(void *ctx, FILE *out), void *ctx);
 
 #endif

@@ -1,9 +1,16 @@
-/* symtab.h — string-keyed maps from names to dense indices (uthash).
+/* symtab.h — string-keyed maps from names to dense indices.
  *
- * Used once, when rules or tenant data are loaded, to turn names into the integer
- * indices that everything later works with; never in the evaluation loop.
- * A NameIndex copies its keys; with fold_case set, keys are compared ASCII
- * case-insensitively (GUIDs, country codes, proxy addresses).
+ * Used when rules or tenant data are loaded, to turn names into the integer indices
+ * everything later works with; never in the evaluation loop. With fold_case set, keys
+ * compare ASCII case-insensitively (user ids, GUIDs, proxy addresses).
+ *
+ * Written by hand rather than with uthash (which the rest of the project's small maps
+ * could use): loading a million users does several million lookups, and uthash's
+ * chained buckets with a malloc per entry cost 10x more there (docs/PERFORMANCE.md).
+ * This is open addressing with linear probing over a power-of-two table, keys copied
+ * into one growing arena, a 64-bit FNV-1a hash kept per entry.
+ *
+ * Ownership: the index owns its key copies; name_index_free releases everything.
  */
 #ifndef SKULD_SYMTAB_H
 #define SKULD_SYMTAB_H
@@ -11,12 +18,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct NameEntry NameEntry;
+typedef struct {
+    size_t key;         /* offset of the key in the arena */
+    uint32_t len;
+    uint32_t hash_hi;   /* upper 32 bits of the hash, to skip most compares */
+    int64_t value;
+} NameEntry;
 
 typedef struct {
-    NameEntry *head;
+    uint32_t *slots;    /* entry index + 1; 0 = empty */
+    size_t mask;        /* slot count - 1 (0 when no table yet) */
+    NameEntry *entries; /* insertion order */
+    size_t count, entries_cap;
+    char *keys;
+    size_t keys_len, keys_cap;
     int fold_case;
-    size_t count;
 } NameIndex;
 
 void name_index_init(NameIndex *ix, int fold_case);
@@ -26,7 +42,7 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len);
 /* Stores key -> value unless key is present: returns the existing value then, else -1
  * (inserted). -2 on no memory. */
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value);
-/* Calls fn for each key in insertion order. */
+/* Calls fn for each key in insertion order (keys as stored: folded when folding). */
 void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx);
 
 #endif

@@ -77,7 +77,7 @@ typedef struct {
 /* Loads DIR/users.csv, DIR/members.csv, DIR/licenses.csv (optional) and DIR/skus.csv
  * (optional) against the policy. NULL when anything is wrong (see diags). */
 Tenant *tenant_load(const char *dir, Policy *policy, DiagList *diags);
-/* A path ending in .json is a Microsoft Graph export instead (graph.h). */
+/* A path ending in .json (any case) is a Microsoft Graph export instead (graph.h). */
 /* The same, reading direct and inherited licences from state_path (a state file of
  * `eval --save-state`, in the licenses.csv format) instead of DIR/licenses.csv. */
 Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path);

@@ -67,13 +67,14 @@ void catalog_write_name(FILE *out, const char *name)
     fputc('"', out);
 }
 
-static void write_string(FILE *out, const char *s)
+void catalog_write_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (const char *c = s; *c; c++) {
-        if (*c == '"' || *c == '\\') fputc('\\', out);
-        if (*c == '\n') fputs("\\n", out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') fprintf(out, "\\%c", *c);
+        else if (*c == '\n') fputs("\\n", out);
         else if (*c == '\t') fputs("\\t", out);
+        else if (*c < 0x20 || *c == 0x7f) fprintf(out, "\\u%04x", *c);
         else fputc(*c, out);
     }
     fputc('"', out);
@@ -174,19 +175,18 @@ static const char *pick_name(const Candidates *c)
     return best ? best->text : "";
 }
 
-/* The display name: mixed case before all capitals, then the longest (the shorter
- * ones are often cut off), then the most frequent. */
+/* The display name: the one most rows use; on a tie, mixed case before all capitals,
+ * then the longer (the shorter ones are often cut off). */
 static const char *pick_display(const Candidates *c)
 {
     const Candidate *best = NULL;
     for (size_t i = 0; i < c->count; i++) {
         const Candidate *x = &c->items[i];
         if (!best) { best = x; continue; }
+        if (x->count != best->count) { if (x->count > best->count) best = x; continue; }
         int xl = has_lower(x->text), bl = has_lower(best->text);
         if (xl != bl) { if (xl) best = x; continue; }
-        size_t xn = strlen(x->text), bn = strlen(best->text);
-        if (xn != bn) { if (xn > bn) best = x; continue; }
-        if (x->count > best->count) best = x;
+        if (strlen(x->text) > strlen(best->text)) best = x;
     }
     return best ? best->text : "";
 }
@@ -212,7 +212,10 @@ static void unique_names(Table *t, const char *what, const char *path, FILE *rep
         if (name_index_put(&seen, e->name, strlen(e->name), (int64_t)i) < 0) continue;
         char *renamed = str_printf("%s_%.8s", e->name, e->guid);
         if (!renamed) fatal_oom();
-        fprintf(repairs, "%s: %s '%s' has more than one GUID: %s is named '%s'\n", path, what, e->name, e->guid, renamed);
+        const Entry *first = &t->items[name_index_find(&seen, e->name, strlen(e->name))];
+        fprintf(repairs, "%s:%u: %s '%s' has more than one GUID (%s, %s): %s keeps the name, %s is named '%s'\n", path,
+                e->names.count ? e->names.items[0].line : 0, what, e->name, first->guid, e->guid, first->guid, e->guid,
+                renamed);
         (*nrepairs)++;
         free(e->name);
         e->name = renamed;
@@ -316,7 +319,12 @@ int catalog_import(const char *path, FILE *out, FILE *repairs, DiagList *diags)
     } else if (rc == 0) {
         diag_add_file(diags, SEV_ERROR, path, 1, 1, "catalog", NULL, "the file is empty");
     }
-    Table plans = { NULL, 0, 0, { NULL, 1, 0 } }, products = { NULL, 0, 0, { NULL, 1, 0 } };
+    int maxcol = 0;
+    for (int c = 0; c < 6; c++)
+        if (col[c] > maxcol) maxcol = col[c];
+    Table plans, products;
+    memset(&plans, 0, sizeof plans);
+    memset(&products, 0, sizeof products);
     name_index_init(&plans.by_guid, 1);
     name_index_init(&products.by_guid, 1);
     size_t nrows = 0, ntrimmed = 0, nduplicates = 0, nrenamed = 0, nrepairs = 0;
@@ -329,8 +337,9 @@ int catalog_import(const char *path, FILE *out, FILE *repairs, DiagList *diags)
             break;
         }
         nrows++;
-        if (row.count < 6) {
-            fprintf(repairs, "%s:%u: a row of %zu fields (6 expected): skipped\n", path, row.line, row.count);
+        if (row.count <= (size_t)maxcol) {
+            fprintf(repairs, "%s:%u: a row of %zu fields (the header has %d): skipped\n", path, row.line, row.count,
+                    maxcol + 1);
             nrepairs++;
             continue;
         }
@@ -415,9 +424,9 @@ int catalog_import(const char *path, FILE *out, FILE *repairs, DiagList *diags)
             size_t w = strlen(e->name) + (is_identifier(e->name) ? 0 : 2);
             for (size_t k = w; k < width; k++) fputc(' ', out);
             fputc(' ', out);
-            write_string(out, e->display);
+            catalog_write_string(out, e->display);
             fputs(" id ", out);
-            write_string(out, e->guid);
+            catalog_write_string(out, e->guid);
             if (provisions_mailbox(e->name)) fputs(" mailbox", out);
             fputs(";\n", out);
         }
@@ -428,9 +437,9 @@ int catalog_import(const char *path, FILE *out, FILE *repairs, DiagList *diags)
             fputs("\nproduct ", out);
             catalog_write_name(out, e->name);
             fputc(' ', out);
-            write_string(out, e->display);
+            catalog_write_string(out, e->display);
             fputs(" {\n    id ", out);
-            write_string(out, e->guid);
+            catalog_write_string(out, e->guid);
             fputs(";\n    plans ", out);
             size_t column = 10;
             for (size_t k = 0; k < e->nplans; k++) {

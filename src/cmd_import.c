@@ -31,8 +31,10 @@ typedef struct {
 static int write_import(void *ctx, FILE *out)
 {
     const ImportJob *job = ctx;
-    if (job->groups) return graph_import_groups(job->path, out, job->diags);
-    return catalog_import(job->path, out, stderr, job->diags);
+    size_t before = job->diags->errors;
+    int rc = job->groups ? graph_import_groups(job->path, out, job->diags)
+                         : catalog_import(job->path, out, stderr, job->diags);
+    return rc != 0 && job->diags->errors > before ? -2 : rc;   /* -2: the diagnostics say why */
 }
 
 int cmd_import(int argc, char **argv)

@@ -19,9 +19,10 @@ int cmd_write_output(const char *command, const char *path, int (*write)(void *c
         fprintf(stderr, "skuld %s: %s\n", command, err);
         return -1;
     }
-    if (write(ctx, out) != 0 || ferror(out)) {
+    int rc = write(ctx, out);
+    if (rc != 0 || ferror(out)) {
         outfile_abort(&of);
-        fprintf(stderr, "skuld %s: writing %s failed\n", command, path ? path : "to standard output");
+        if (rc != -2) fprintf(stderr, "skuld %s: writing %s failed\n", command, path ? path : "to standard output");
         return -1;
     }
     if (outfile_commit(&of, err, sizeof err) != 0) {

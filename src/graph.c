@@ -2,6 +2,8 @@
  * Reading uses jansson: the export is read once, whole, and every field is checked
  * for its type, so a wrong one is an error naming its JSON path. */
 #include "graph.h"
+#include "catalog_import.h"
+#include "source.h"
 #include "jsonw.h"
 #include "util.h"
 
@@ -16,6 +18,7 @@ typedef struct {
     DiagList *diags;
     Tenant *t;
     NameIndex user_ids;         /* Graph user id -> user index */
+    NameIndex rejected;         /* ids of users already reported as wrong */
     NameIndex group_ids;        /* Graph group id -> tenant group index */
     size_t errors_before;
 } GraphLoad;
@@ -79,27 +82,33 @@ static void load_users(GraphLoad *g, json_t *users)
         const char *id = get_string(g, u, "id", where, 0);
         const char *upn = get_string(g, u, "userPrincipalName", where, 0);
         json_t *loc = json_object_get(u, "usageLocation");
-        if (!id || !upn) continue;
-        int country = -1;
-        if (loc && !json_is_null(loc)) {
-            if (!json_is_string(loc)) {
+        int country = -1, ok = id && upn;
+        if (ok && loc && !json_is_null(loc)) {
+            const char *c = json_is_string(loc) ? json_string_value(loc) : NULL;
+            if (!c) {
                 json_error(g, "%s.usageLocation: not a string", where);
-                continue;
-            }
-            const char *c = json_string_value(loc);
-            if ((country = country_index(c, strlen(c))) < 0) {
+                ok = 0;
+            } else if (c[0] && (country = country_index(c, strlen(c))) < 0) {
                 json_error(g, "%s.usageLocation: unknown country code '%.20s'", where, c);
-                continue;
+                ok = 0;
             }
         }
-        if (name_index_put(&t->user_index, upn, strlen(upn), t->nusers) >= 0) {
+        if (ok && name_index_find(&t->user_index, upn, strlen(upn)) >= 0) {
             json_error(g, "%s.userPrincipalName: duplicate user '%s'", where, upn);
-            continue;
+            ok = 0;
         }
-        if (name_index_put(&g->user_ids, id, strlen(id), t->nusers) >= 0) {
+        if (ok && name_index_find(&g->user_ids, id, strlen(id)) >= 0) {
             json_error(g, "%s.id: duplicate id '%s'", where, id);
+            continue;   /* the id is the first user's: not rejected */
+        }
+        if (!ok) {
+            /* members naming this user are not reported again */
+            if (id && name_index_put(&g->rejected, id, strlen(id), 0) == -2) fatal_oom();
             continue;
         }
+        if (name_index_put(&t->user_index, upn, strlen(upn), t->nusers) == -2 ||
+            name_index_put(&g->user_ids, id, strlen(id), t->nusers) == -2)
+            fatal_oom();
         TenantUser *tu = &t->users[t->nusers];
         if (!(tu->id = strdup(upn)) || !(t->graph_user_ids[t->nusers] = strdup(id))) fatal_oom();
         tu->country = country;
@@ -186,7 +195,8 @@ static void load_groups(GraphLoad *g, json_t *groups)
             if (strcmp(type, "#microsoft.graph.user") == 0) {
                 int64_t u = name_index_find(&g->user_ids, id, strlen(id));
                 if (u < 0) {
-                    json_error(g, "%s.id: unknown user %s (not in users)", mwhere, id);
+                    if (name_index_find(&g->rejected, id, strlen(id)) < 0)
+                        json_error(g, "%s.id: unknown user %s (not in users)", mwhere, id);
                     continue;
                 }
                 if (seen[u] == index_of[i] + 1) {
@@ -209,8 +219,8 @@ static void load_groups(GraphLoad *g, json_t *groups)
     }
     if (other_types)
         diag_add_file(g->diags, SEV_WARNING, g->path, 0, 0, "tenant-member-type", NULL,
-                      "%d group members are neither users nor groups (devices, service principals): ignored",
-                      other_types);
+                      "%d group member%s neither users nor groups (devices, service principals): ignored",
+                      other_types, other_types == 1 ? " is" : "s are");
     free(seen);
     free(index_of);
 }
@@ -311,6 +321,10 @@ static void load_licences(GraphLoad *g, json_t *users)
                 free(enabled);
                 continue;
             }
+            if (tg >= (int64_t)p->ngroups)
+                diag_add_file(g->diags, SEV_WARNING, g->path, 0, 0, "tenant-unknown-group", NULL,
+                              "%s.assignedByGroup: group '%s' is not in the rules: this inherited licence is ignored",
+                              swhere, t->graph_group_ids[tg] ? by : by);
             if (!grow_array((void **)&t->inherited, &cap_inh, t->ninherited + 1, sizeof *t->inherited)) fatal_oom();
             InheritedLicense *h = &t->inherited[t->ninherited++];
             memset(h, 0, sizeof *h);
@@ -329,6 +343,8 @@ static void load_skus(GraphLoad *g, json_t *skus)
 {
     Policy *p = g->p;
     char where[128];
+    uint8_t *seen = calloc((size_t)p->nproducts + 1, 1);
+    if (!seen) fatal_oom();
     for (size_t i = 0; i < json_array_size(skus); i++) {
         json_t *s = json_array_get(skus, i);
         snprintf(where, sizeof where, "subscribedSkus[%zu]", i);
@@ -347,23 +363,49 @@ static void load_skus(GraphLoad *g, json_t *skus)
         char swhere[256];
         snprintf(swhere, sizeof swhere, "%s.skuId", where);
         int product = product_of(g, sku, swhere);
-        if (product >= 0 && !p->products[product].seats_from_rules)
-            p->products[product].seats = (int64_t)json_integer_value(enabled);
+        if (product < 0) continue;
+        if (seen[product]) {
+            diag_add_file(g->diags, SEV_WARNING, g->path, 0, 0, "tenant-repeat", NULL,
+                          "%s: product %s is listed again: its seats add up", where, g->p->products[product].name);
+        }
+        if (!p->products[product].seats_from_rules)
+            p->products[product].seats = (seen[product] ? p->products[product].seats : 0) +
+                                         (int64_t)json_integer_value(enabled);
+        seen[product] = 1;
     }
+    free(seen);
+}
+
+/* Reads and parses a JSON file; a UTF-8 byte-order mark (as Windows PowerShell
+ * writes) is skipped. NULL when unreadable or malformed (reported). */
+static json_t *load_json(const char *path, DiagList *diags)
+{
+    char err[512];
+    size_t len;
+    char *buf = file_read_all(path, (size_t)4 << 30, &len, err, sizeof err);
+    if (!buf) {
+        diag_add_file(diags, SEV_ERROR, path, 0, 0, "tenant", NULL, "%s", err);
+        return NULL;
+    }
+    size_t skip = len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+                  (unsigned char)buf[2] == 0xBF ? 3 : 0;
+    json_error_t jerr;
+    json_t *root = json_loadb(buf + skip, len - skip, JSON_REJECT_DUPLICATES, &jerr);
+    free(buf);
+    if (!root)
+        diag_add_file(diags, SEV_ERROR, path, jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1,
+                      "tenant", NULL, "malformed JSON: %s", jerr.text);
+    return root;
 }
 
 Tenant *graph_load_tenant(const char *path, Policy *policy, DiagList *diags)
 {
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        diag_add_file(diags, SEV_ERROR, path, jerr.line > 0 ? jerr.line : 0, jerr.column > 0 ? jerr.column : 0,
-                      "tenant", NULL, "malformed JSON: %s", jerr.text);
-        return NULL;
-    }
-    GraphLoad g = { path, policy, diags, tenant_new(path), { NULL, 0, 0 }, { NULL, 0, 0 }, diags->errors };
+    json_t *root = load_json(path, diags);
+    if (!root) return NULL;
+    GraphLoad g = { path, policy, diags, tenant_new(path), { 0 }, { 0 }, { 0 }, diags->errors };
     name_index_init(&g.user_ids, 0);
     name_index_init(&g.group_ids, 0);
+    name_index_init(&g.rejected, 0);
     if (!json_is_object(root)) {
         json_error(&g, "the top level is not an object with users, groups and subscribedSkus");
     } else {
@@ -380,6 +422,7 @@ Tenant *graph_load_tenant(const char *path, Policy *policy, DiagList *diags)
     json_decref(root);
     name_index_free(&g.user_ids);
     name_index_free(&g.group_ids);
+    name_index_free(&g.rejected);
     if (diags->errors > g.errors_before) {
         tenant_free(g.t);
         return NULL;
@@ -391,14 +434,9 @@ Tenant *graph_load_tenant(const char *path, Policy *policy, DiagList *diags)
 
 int graph_import_groups(const char *path, FILE *out, DiagList *diags)
 {
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        diag_add_file(diags, SEV_ERROR, path, jerr.line > 0 ? jerr.line : 0, jerr.column > 0 ? jerr.column : 0,
-                      "tenant", NULL, "malformed JSON: %s", jerr.text);
-        return -1;
-    }
-    GraphLoad g = { path, NULL, diags, NULL, { NULL, 0, 0 }, { NULL, 0, 0 }, diags->errors };
+    json_t *root = load_json(path, diags);
+    if (!root) return -1;
+    GraphLoad g = { path, NULL, diags, NULL, { 0 }, { 0 }, { 0 }, diags->errors };
     json_t *groups = json_is_object(root) ? get_array(&g, root, "groups", "", 0) : NULL;
     json_t *skus = json_is_object(root) ? json_object_get(root, "subscribedSkus") : NULL;
     if (!json_is_object(root)) json_error(&g, "the top level is not an object");
@@ -420,7 +458,7 @@ int graph_import_groups(const char *path, FILE *out, DiagList *diags)
         FILE *mem = open_memstream(&q, &qlen);
         if (!mem) fatal_oom();
         fprintf(mem, "\ngroup ");
-        json_fputs_escaped(mem, name, strlen(name));
+        catalog_write_string(mem, name);
         fprintf(mem, " {\n");
         for (size_t k = 0; k < json_array_size(licences); k++) {
             json_t *l = json_array_get(licences, k);
@@ -431,7 +469,7 @@ int graph_import_groups(const char *path, FILE *out, DiagList *diags)
             if (!sku) continue;
             json_t *disabled = get_array(&g, l, "disabledPlans", lwhere, 1);
             fprintf(mem, "    assign ");
-            json_fputs_escaped(mem, sku, strlen(sku));
+            catalog_write_string(mem, sku);
             for (size_t d = 0; disabled && d < json_array_size(disabled); d++) {
                 json_t *pl = json_array_get(disabled, d);
                 if (!json_is_string(pl)) {
@@ -439,7 +477,7 @@ int graph_import_groups(const char *path, FILE *out, DiagList *diags)
                     continue;
                 }
                 fprintf(mem, "%s", d ? ", " : " except ");
-                json_fputs_escaped(mem, json_string_value(pl), strlen(json_string_value(pl)));
+                catalog_write_string(mem, json_string_value(pl));
             }
             fprintf(mem, ";");
             /* the product's part number, when the export has it, as a comment */

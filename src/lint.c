@@ -687,7 +687,9 @@ static void duplicate_proxy(Lint *l)
     for (uint32_t u = 0; u < t->nusers; u++)
         if (gets[u])
             for (uint32_t i = 0; i < t->users[u].nproxies; i++) count[t->user_proxies[t->users[u].first_proxy + i]]++;
-    char *path = str_printf("%s/users.csv", t->dir);
+    size_t dl = strlen(t->dir);
+    int graph = dl >= 5 && str_ieq(t->dir + dl - 5, ".json");
+    char *path = graph ? str_printf("%s", t->dir) : str_printf("%s/users.csv", t->dir);
     for (uint32_t a = 0; a < t->nproxies; a++) {
         if (count[a] < 2) continue;
         uint32_t users[8], n = 0;

@@ -1,75 +1,132 @@
-/* symtab.c — name-to-index maps over uthash (see symtab.h). */
+/* symtab.c — open-addressing name-to-index maps (see symtab.h). */
 #include "symtab.h"
-#include "hash.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-struct NameEntry {
-    UT_hash_handle hh;
-    int64_t value;
-    size_t len;
-    char key[];         /* stored folded when the index folds case */
-};
 
 void name_index_init(NameIndex *ix, int fold_case)
 {
-    ix->head = NULL;
+    memset(ix, 0, sizeof *ix);
     ix->fold_case = fold_case;
-    ix->count = 0;
 }
 
 void name_index_free(NameIndex *ix)
 {
-    NameEntry *e, *tmp;
-    HASH_ITER(hh, ix->head, e, tmp) {
-        HASH_DEL(ix->head, e);
-        free(e);
-    }
-    ix->count = 0;
+    free(ix->slots);
+    free(ix->entries);
+    free(ix->keys);
+    int fold = ix->fold_case;
+    memset(ix, 0, sizeof *ix);
+    ix->fold_case = fold;
 }
 
-/* Copies key into dst (len bytes), folding ASCII case when asked. */
-static void copy_key(char *dst, const char *key, size_t len, int fold)
+static inline unsigned char fold(unsigned char c, int on)
 {
-    if (!fold) { memcpy(dst, key, len); return; }
+    return on && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* FNV-1a, 64 bits, over the (folded) bytes, with a final mix so that the low bits
+ * (the slot) depend on every byte. */
+static uint64_t hash_key(const char *key, size_t len, int folding)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++) {
-        char c = key[i];
-        dst[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        h ^= fold((unsigned char)key[i], folding);
+        h *= 0x100000001b3ULL;
+    }
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, size_t len)
+{
+    if (e->len != len) return 0;
+    const char *stored = ix->keys + e->key;
+    if (!ix->fold_case) return memcmp(stored, key, len) == 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)stored[i] != fold((unsigned char)key[i], 1)) return 0;
+    return 1;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t probe(const NameIndex *ix, const char *key, size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & ix->mask;
+    uint32_t hi = (uint32_t)(h >> 32);
+    for (;;) {
+        uint32_t s = ix->slots[i];
+        if (!s) return i;
+        const NameEntry *e = &ix->entries[s - 1];
+        if (e->hash_hi == hi && same_key(ix, e, key, len)) return i;
+        i = (i + 1) & ix->mask;
     }
 }
 
 int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
 {
-    NameEntry *e = NULL;
-    if (ix->fold_case) {
-        char small[128];
-        char *tmp = len <= sizeof small ? small : malloc(len);
-        if (!tmp) return -1;
-        copy_key(tmp, key, len, 1);
-        HASH_FIND(hh, ix->head, tmp, len, e);
-        if (tmp != small) free(tmp);
-    } else {
-        HASH_FIND(hh, ix->head, key, len, e);
+    if (!ix->mask) return -1;
+    uint64_t h = hash_key(key, len, ix->fold_case);
+    uint32_t s = ix->slots[probe(ix, key, len, h)];
+    return s ? ix->entries[s - 1].value : -1;
+}
+
+/* Doubles the table (load factor stays at most 1/2). 0 on no memory. */
+static int grow_table(NameIndex *ix)
+{
+    size_t slots = ix->mask ? (ix->mask + 1) * 2 : 64;
+    uint32_t *table = calloc(slots, sizeof *table);
+    if (!table) return 0;
+    free(ix->slots);
+    ix->slots = table;
+    ix->mask = slots - 1;
+    for (size_t k = 0; k < ix->count; k++) {
+        const NameEntry *e = &ix->entries[k];
+        uint64_t h = hash_key(ix->keys + e->key, e->len, 0);   /* stored keys are folded already */
+        size_t i = (size_t)h & ix->mask;
+        while (ix->slots[i]) i = (i + 1) & ix->mask;
+        ix->slots[i] = (uint32_t)(k + 1);
     }
-    return e ? e->value : -1;
+    return 1;
 }
 
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value)
 {
-    int64_t existing = name_index_find(ix, key, len);
-    if (existing >= 0) return existing;
-    NameEntry *e = malloc(sizeof *e + len + 1);
-    if (!e) return -2;
-    copy_key(e->key, key, len, ix->fold_case);
-    e->key[len] = 0;
-    e->len = len;
+    if (len > UINT32_MAX || ix->count >= UINT32_MAX - 1) return -2;
+    if ((ix->count + 1) * 2 > ix->mask + 1 && !grow_table(ix)) return -2;
+    uint64_t h = hash_key(key, len, ix->fold_case);
+    size_t slot = probe(ix, key, len, h);
+    if (ix->slots[slot]) return ix->entries[ix->slots[slot] - 1].value;
+    if (ix->count == ix->entries_cap) {
+        size_t cap = ix->entries_cap ? ix->entries_cap * 2 : 64;
+        NameEntry *grown = realloc(ix->entries, cap * sizeof *grown);
+        if (!grown) return -2;
+        ix->entries = grown;
+        ix->entries_cap = cap;
+    }
+    if (ix->keys_len + len + 1 > ix->keys_cap) {
+        size_t cap = ix->keys_cap ? ix->keys_cap : 4096;
+        while (cap < ix->keys_len + len + 1) cap *= 2;
+        char *grown = realloc(ix->keys, cap);
+        if (!grown) return -2;
+        ix->keys = grown;
+        ix->keys_cap = cap;
+    }
+    char *stored = ix->keys + ix->keys_len;
+    for (size_t i = 0; i < len; i++) stored[i] = (char)fold((unsigned char)key[i], ix->fold_case);
+    stored[len] = 0;
+    NameEntry *e = &ix->entries[ix->count];
+    e->key = ix->keys_len;
+    e->len = (uint32_t)len;
+    e->hash_hi = (uint32_t)(h >> 32);
     e->value = value;
-    HASH_ADD(hh, ix->head, key, len, e);
-    ix->count++;
+    ix->keys_len += len + 1;
+    ix->slots[slot] = (uint32_t)(++ix->count);
     return -1;
 }
 
 void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx)
 {
-    for (NameEntry *e = ix->head; e; e = e->hh.next) fn(ctx, e->key, e->value);
+    for (size_t k = 0; k < ix->count; k++) fn(ctx, ix->keys + ix->entries[k].key, ix->entries[k].value);
 }

@@ -558,12 +558,19 @@ Tenant *tenant_new(const char *source)
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
+    return n >= k && str_ieq(s + n - k, suffix);
 }
 
 Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const char *state_path)
 {
-    if (ends_with(dir, ".json")) return graph_load_tenant(dir, policy, diags);
+    if (ends_with(dir, ".json")) {
+        if (state_path) {
+            diag_add_file(diags, SEV_ERROR, state_path, 0, 0, "usage", "use a CSV tenant directory with --state",
+                          "a state file replaces licenses.csv, which a Graph export does not have");
+            return NULL;
+        }
+        return graph_load_tenant(dir, policy, diags);
+    }
     Tenant *t = tenant_new(dir);
     Loader ld = { t, policy, diags, diags->errors };
     struct stat st;
