@@ -106,6 +106,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
             free(source);
             continue;
         }
+        eval_clear_violations(st, user, group, product, 1u << VK_KEPT);   /* an earlier S8 keep is over */
         if (rm[i].via == EVAL_NONE) {
             hd->direct = 0;
             hd->direct_enabled = NULL;
@@ -182,27 +183,27 @@ void eval_reprocess_pair(EvalState *st, uint32_t user, uint32_t g)
     eval_clear_violations(st, user, (int32_t)g, EVAL_NONE, group_kinds);
     uint32_t n = group_sources(st, user, g, &rm, &cap);
     if (failed < 0) {
-        /* passes: the group's products now, with its enabled plans now; sources of
-         * products it no longer assigns go (S8) */
-        uint32_t stale = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            int still = 0;
-            for (uint32_t k = 0; k < G->nassigns; k++) still |= G->assigns[k].product == st->holdings[rm[i].holding].product;
-            if (still) {
-                uint32_t *link = &st->holdings[rm[i].holding].via_first;
-                while (*link != rm[i].via) link = &st->via[*link].next;
-                *link = st->via[rm[i].via].next;
-            } else {
-                rm[stale++] = rm[i];
-            }
-        }
+        /* passes: the group's products now, with its enabled plans now. The old
+         * sources go subject to S8, which sees the new ones in place, so a swap never
+         * passes through a conflict and a plan the edit disables stays when another
+         * plan still needs it (then the old source stays, in error, instead of the new). */
+        uint32_t first_new = st->nvia;
         for (uint32_t k = 0; k < G->nassigns; k++) {
             const PolicyAssign *a = &G->assigns[k];
-            uint32_t h = eval_hold(st, user, a->product);
-            eval_add_source(st, user, h, g, a->enabled, 0);
-            eval_refresh_holding(st, user, h);
+            eval_add_source(st, user, eval_hold(st, user, a->product), g, a->enabled, 0);
         }
-        if (stale) remove_sources(st, user, (int32_t)g, rm, stale);
+        if (n && remove_sources(st, user, (int32_t)g, rm, n)) {
+            for (uint32_t i = 0; i < n; i++) {
+                if (!rm[i].keep) continue;
+                Holding *hd = &st->holdings[rm[i].holding];
+                uint32_t *link = &hd->via_first;
+                while (*link != EVAL_NONE) {
+                    if (*link >= first_new && st->via[*link].group == g) *link = st->via[*link].next;
+                    else link = &st->via[*link].next;
+                }
+                eval_refresh_holding(st, user, rm[i].holding);
+            }
+        }
     } else {
         /* fails: what the group gave goes (S8); kept products get DependencyViolation,
          * the others their own code */
