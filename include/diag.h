@@ -42,6 +42,8 @@ typedef struct {
     size_t dropped;                   /* past the limit */
     size_t limit;                     /* 0 = no limit */
     SourceSet *sources;               /* borrowed */
+    int keep_order;                   /* print as stored (else by place in the sources) */
+    int show_codes;                   /* text: "message [code]" */
 } DiagList;
 
 void diag_init(DiagList *list, SourceSet *sources);

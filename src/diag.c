@@ -152,6 +152,13 @@ static void print_excerpt(const DiagList *list, const Diag *d, FILE *out)
     fputc('\n', out);
 }
 
+/* Ends a message line, with " [code]" when the list shows codes. */
+static void print_code(const DiagList *list, const Diag *d, FILE *out)
+{
+    if (list->show_codes && d->code && d->code[0]) fprintf(out, " [%s]", d->code);
+    fputc('\n', out);
+}
+
 /* "in file included from" lines, innermost includer first. */
 static void print_include_chain(const DiagList *list, int file, FILE *out)
 {
@@ -194,6 +201,7 @@ static size_t *print_order(const DiagList *list)
     size_t *order = malloc((list->count ? list->count : 1) * sizeof *order);
     if (!order) return NULL;
     for (size_t i = 0; i < list->count; i++) order[i] = i;
+    if (list->keep_order) return order;
     sort_list = list;
     qsort(order, list->count, sizeof *order, cmp_diag);
     sort_list = NULL;
@@ -207,17 +215,20 @@ void diag_print_text(const DiagList *list, FILE *out)
         const Diag *d = &list->items[order ? order[i] : i];
         if (d->loc.file >= 0 && (size_t)d->loc.file < list->sources->count) {
             print_include_chain(list, d->loc.file, out);
-            fprintf(out, "%s:%d:%d: %s: %s\n", list->sources->files[d->loc.file].path,
-                    d->loc.first_line, d->loc.first_column, diag_severity_word(d->severity), d->message);
+            fprintf(out, "%s:%d:%d: %s: %s", list->sources->files[d->loc.file].path, d->loc.first_line,
+                    d->loc.first_column, diag_severity_word(d->severity), d->message);
+            print_code(list, d, out);
             print_excerpt(list, d, out);
         } else if (d->path) {
             if (d->loc.first_line > 0)
-                fprintf(out, "%s:%d:%d: %s: %s\n", d->path, d->loc.first_line, d->loc.first_column,
+                fprintf(out, "%s:%d:%d: %s: %s", d->path, d->loc.first_line, d->loc.first_column,
                         diag_severity_word(d->severity), d->message);
             else
-                fprintf(out, "%s: %s: %s\n", d->path, diag_severity_word(d->severity), d->message);
+                fprintf(out, "%s: %s: %s", d->path, diag_severity_word(d->severity), d->message);
+            print_code(list, d, out);
         } else {
-            fprintf(out, "skuld: %s: %s\n", diag_severity_word(d->severity), d->message);
+            fprintf(out, "skuld: %s: %s", diag_severity_word(d->severity), d->message);
+            print_code(list, d, out);
         }
         if (d->help) fprintf(out, "      = help: %s\n", d->help);
     }

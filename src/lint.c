@@ -49,6 +49,14 @@ static int code_index(const char *code)
     return -1;
 }
 
+/* Whether s[0..n) is a lint code. */
+static int lint_code_n(const char *s, size_t n)
+{
+    for (size_t i = 0; i < NCODES; i++)
+        if (strlen(codes[i].code) == n && memcmp(codes[i].code, s, n) == 0) return 1;
+    return 0;
+}
+
 const LintCode *lint_code(const char *code)
 {
     int i = code_index(code);
@@ -127,14 +135,26 @@ static int allowed_on_line(const char *line, size_t len, const char *code)
         while (k < len) {
             while (k < len && (line[k] == ' ' || line[k] == ',' || line[k] == '\t')) k++;
             size_t start = k;
-            while (k < len && line[k] != ' ' && line[k] != ',' && line[k] != '\t') k++;
+            while (k < len && ((line[k] >= 'a' && line[k] <= 'z') || (line[k] >= '0' && line[k] <= '9') || line[k] == '-'))
+                k++;
             size_t n = k - start;
+            if (n == 0 || (k < len && line[k] != ' ' && line[k] != ',' && line[k] != '\t')) break;
             if ((n == clen && memcmp(line + start, code, n) == 0) || (n == 3 && memcmp(line + start, "all", 3) == 0))
                 return 1;
-            if (n == 0) break;
+            if (!lint_code_n(line + start, n) && !(n == 3 && memcmp(line + start, "all", 3) == 0)) break;
         }
     }
     return 0;
+}
+
+/* Order of findings: code rank, then file (data files first), line, column. */
+static int finding_before(const Diag *a, const Diag *b)
+{
+    int ra = code_index(a->code), rb = code_index(b->code);
+    if (ra != rb) return ra < rb;
+    if (a->loc.file != b->loc.file) return a->loc.file < b->loc.file;
+    if (a->loc.first_line != b->loc.first_line) return a->loc.first_line < b->loc.first_line;
+    return a->loc.first_column < b->loc.first_column;
 }
 
 void lint_filter(DiagList *findings, const LintConfig *cfg)
@@ -160,6 +180,18 @@ void lint_filter(DiagList *findings, const LintConfig *cfg)
         findings->items[kept++] = *d;
     }
     findings->count = kept;
+    /* prerequisite gaps first: by code (documentation order), then by place */
+    for (size_t i = 1; i < kept; i++) {
+        Diag d = findings->items[i];
+        size_t k = i;
+        while (k > 0 && finding_before(&d, &findings->items[k - 1])) {
+            findings->items[k] = findings->items[k - 1];
+            k--;
+        }
+        findings->items[k] = d;
+    }
+    findings->keep_order = 1;
+    findings->show_codes = 1;
     findings->errors = findings->warnings = findings->infos = 0;
     for (size_t i = 0; i < kept; i++) {
         Severity s = findings->items[i].severity;
@@ -226,42 +258,47 @@ static void prereq_unsatisfiable(Lint *l)
 static void prereq_disabled(Lint *l)
 {
     const Policy *p = l->p;
-    bitword *all = policy_plan_set(p), *disabled = policy_plan_set(p);
-    if (!all || !disabled) fatal_oom();
+    bitword *all = policy_plan_set(p);
+    if (!all) fatal_oom();
     for (uint32_t g = 0; g < p->ngroups; g++) {
         const PolicyGroup *G = &p->groups[g];
         bitset_zero(all, p->plan_words);
-        bitset_zero(disabled, p->plan_words);
-        for (uint32_t k = 0; k < G->nassigns; k++) {
-            bitset_or(all, G->assigns[k].enabled, p->plan_words);
-            /* plans the assignment's product has but it leaves out */
-            for (uint32_t i = 0; i < p->products[G->assigns[k].product].nplans; i++) {
-                uint32_t q = p->products[G->assigns[k].product].plans[i];
-                if (!bitset_test(G->assigns[k].enabled, q)) bitset_set(disabled, q);
-            }
-        }
+        for (uint32_t k = 0; k < G->nassigns; k++) bitset_or(all, G->assigns[k].enabled, p->plan_words);
         BITSET_FOREACH(q, all, p->nplans) {
             const PolicyPlan *pl = &p->plans[q];
             for (uint32_t r = pl->first_requirement; r < pl->first_requirement + pl->nrequirements; r++) {
                 const PolicyRequirement *req = &p->requirements[r];
-                int only_disabled = 1, any = 0;
-                BITSET_FOREACH(a, req->any_of, p->nplans) {
-                    if (!bitset_test(all, a)) continue;
+                /* the assignment that enables q carries a prerequisite itself: fine */
+                int own = 0;
+                for (uint32_t k = 0; k < G->nassigns && !own; k++)
+                    own = bitset_test(G->assigns[k].enabled, q) &&
+                          bitset_intersects(G->assigns[k].enabled, req->any_of, p->plan_words);
+                if (own) continue;
+                /* every prerequisite the group enables is disabled by one of its assignments */
+                int any = 0, all_disabled = 1;
+                const PolicyAssign *disabler = NULL;
+                size_t disabled_plan = 0;
+                BITSET_FOREACH(x, req->any_of, p->nplans) {
+                    if (!bitset_test(all, x)) continue;
                     any = 1;
-                    if (!bitset_test(disabled, a)) only_disabled = 0;
+                    const PolicyAssign *d = NULL;
+                    for (uint32_t k = 0; k < G->nassigns && !d; k++)
+                        if (bitset_test(p->products[G->assigns[k].product].plan_set, x) &&
+                            !bitset_test(G->assigns[k].enabled, x))
+                            d = &G->assigns[k];
+                    if (!d) all_disabled = 0;
+                    else if (!disabler) { disabler = d; disabled_plan = x; }
                 }
-                if (!any || !only_disabled) continue;
-                char *names = policy_plan_names(p, req->any_of, 0, " or ");
-                finding(l, "prereq-disabled", G->assigns[0].loc,
-                        "enable the prerequisite in the assignment that disables it, or disable it nowhere in the group",
-                        "group \"%s\": the prerequisite of %s (%s) is enabled through one assignment but disabled in "
-                        "another: a change to either breaks %s", G->name, pl->name, names, pl->name);
-                free(names);
+                if (!any || !all_disabled || !disabler) continue;
+                finding(l, "prereq-disabled", disabler->loc,
+                        "enable the prerequisite in the assignment that disables it, or give it with the add-on",
+                        "group \"%s\": %s needs %s, which this assignment of %s disables while another assignment "
+                        "enables it: the two assignments pull in opposite directions", G->name, pl->name,
+                        p->plans[disabled_plan].name, p->products[disabler->product].name);
             }
         }
     }
     free(all);
-    free(disabled);
 }
 
 /* Cycles in the requirement graph (plan -> each alternative), by depth-first search. */
@@ -289,6 +326,12 @@ static void prereq_cycle(Lint *l)
                 continue;
             }
             const PolicyRequirement *req = &p->requirements[pl->first_requirement + next_req[depth]];
+            /* another alternative can satisfy it: no deadlock through this requirement */
+            if (req->nalternatives > 1) {
+                next_req[depth]++;
+                next_alt[depth] = 0;
+                continue;
+            }
             if (next_alt[depth] >= req->nalternatives) {
                 next_req[depth]++;
                 next_alt[depth] = 0;
@@ -302,8 +345,13 @@ static void prereq_cycle(Lint *l)
                 for (uint32_t i = from; i <= depth; i++) sb_printf(&cyc, "%s -> ", p->plans[path[i]].name);
                 sb_puts(&cyc, p->plans[a].name);
                 char *text = sb_take(&cyc);
-                finding(l, "prereq-cycle", req->loc, "a prerequisite should not need the plan that needs it: break the cycle",
-                        "requirements form a cycle: %s", text);
+                if (a == q && from == depth)
+                    finding(l, "prereq-cycle", req->loc, "remove the requirement", "%s requires itself",
+                            p->plans[a].name);
+                else
+                    finding(l, "prereq-cycle", req->loc,
+                            "a prerequisite should not need the plan that needs it: break the cycle",
+                            "requirements form a cycle: %s: none of these plans can be enabled first", text);
                 free(text);
             } else if (colour[a] == 0) {
                 colour[a] = 1;
@@ -349,7 +397,7 @@ static void prereq_other_group(Lint *l)
                                 for (uint32_t v2 = st->holdings[o2].via_first; v2 != EVAL_NONE; v2 = st->via[v2].next)
                                     if (st->via[v2].group == st->via[v].group && bitset_test(st->via[v2].enabled, q))
                                         safe = 1;
-                            if (!safe) {
+                            if (!safe && (providers == 0 || provider != st->via[v].group)) {
                                 if (providers++ == 0) provider = st->via[v].group;
                             }
                         }
@@ -420,6 +468,18 @@ static uint32_t users_in_both(const EvalState *st, uint32_t g, uint32_t h, uint3
     return n;
 }
 
+/* The first few users in both groups (after users_in_both marked g's members), named. */
+static char *name_both(const EvalState *st, uint32_t h, const uint32_t *stamp, uint32_t mark, uint32_t n)
+{
+    uint32_t users[5], k = 0;
+    for (uint32_t i = 0; i < st->groups[h].nmembers && k < 5; i++)
+        if (stamp[st->groups[h].members[i]] == mark) users[k++] = st->groups[h].members[i];
+    char *first = name_users(st, users, k, 5);
+    char *all = n > k ? str_printf("%s and %u more", first, n - k) : str_printf("%s", first);
+    free(first);
+    return all;
+}
+
 static void group_conflict(Lint *l)
 {
     const Policy *p = l->p;
@@ -469,13 +529,15 @@ static void group_conflict(Lint *l)
                     if (l->st) {
                         uint32_t both = users_in_both(l->st, g, h, stamp, ++mark);
                         if (!both) continue;   /* the groups' members are apart today */
+                        char *who = name_both(l->st, h, stamp, mark, both);
                         finding(l, "group-conflict", b->loc,
                                 "disable one of the plans in one group, or keep the groups' members apart",
                                 "groups \"%s\" (%s in %s) and \"%s\" (%s in %s) assign mutually exclusive plans: %u user%s "
                                 "in both; \"%s\" is processed first and wins, \"%s\" fails for them with "
-                                "MutuallyExclusiveViolation", G->name, p->plans[mine].name, p->products[a->product].name,
+                                "MutuallyExclusiveViolation: %s", G->name, p->plans[mine].name, p->products[a->product].name,
                                 H->name, p->plans[q].name, p->products[b->product].name, both, both == 1 ? " is" : "s are",
-                                G->name, H->name);
+                                G->name, H->name, who);
+                        free(who);
                     } else {
                         diag_add(l->out, SEV_INFO, b->loc, "group-conflict",
                                 "disable one of the plans in one group, or keep the groups' members apart",
@@ -499,7 +561,9 @@ static void direct_group_conflict(Lint *l)
 {
     const EvalState *st = l->st;
     const Policy *p = l->p;
-    /* per (group, assignment): users whose direct licence conflicts with it */
+    uint8_t *products = calloc((size_t)p->nproducts + 1, 1);
+    if (!products) fatal_oom();
+    /* per (group, assignment): members whose direct licence conflicts with it */
     for (uint32_t g = 0; g < p->ngroups; g++) {
         const GroupView *gv = &st->groups[g];
         for (uint32_t k = 0; k < gv->nassigns; k++) {
@@ -507,32 +571,40 @@ static void direct_group_conflict(Lint *l)
             if (!a->conflict_mask) continue;
             uint32_t *users = NULL, n = 0;
             size_t cap = 0;
-            uint32_t product = 0;
+            memset(products, 0, p->nproducts);
             for (uint32_t m = 0; m < gv->nmembers; m++) {
                 uint32_t u = gv->members[m];
+                int hit = 0;
                 for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
                     const Holding *hd = &st->holdings[h];
                     if (!hd->direct || hd->product == a->product ||
                         !bitset_intersects(hd->direct_enabled, a->conflict_mask, p->plan_words))
                         continue;
-                    if (!grow_array((void **)&users, &cap, n + 1, sizeof *users)) fatal_oom();
-                    users[n++] = u;
-                    product = hd->product;
-                    break;
+                    products[hd->product] = 1;
+                    hit = 1;
                 }
+                if (!hit) continue;
+                if (!grow_array((void **)&users, &cap, n + 1, sizeof *users)) fatal_oom();
+                users[n++] = u;
             }
             if (n) {
+                StrBuf names_of = {0};
+                for (uint32_t k2 = 0; k2 < p->nproducts; k2++)
+                    if (products[k2]) sb_printf(&names_of, "%s%s", names_of.len ? ", " : "", p->products[k2].name);
+                char *prods = sb_take(&names_of);
                 char *names = name_users(st, users, n, 5);
                 finding(l, "direct-group-conflict", a->loc,
                         "remove or trim the direct licences, or disable the conflicting plans in the group",
-                        "%u member%s of group \"%s\" hold a direct licence (%s) that conflicts with its %s: %s", n,
-                        n == 1 ? "" : "s", p->groups[g].name, p->products[product].name, p->products[a->product].name,
-                        names);
+                        "%u member%s of group \"%s\" %s a direct licence (%s) that conflicts with its %s: %s", n,
+                        n == 1 ? "" : "s", p->groups[g].name, n == 1 ? "holds" : "hold", prods,
+                        p->products[a->product].name, names);
                 free(names);
+                free(prods);
             }
             free(users);
         }
     }
+    free(products);
 }
 
 static void same_product_different_plans(Lint *l)
@@ -606,16 +678,20 @@ static void seats_tenant(Lint *l)
     /* CountViolations per (group, product): how many members find no seat */
     for (uint32_t g = 0; g < p->ngroups; g++) {
         for (uint32_t k = 0; k < st->groups[g].nassigns; k++) {
-            uint32_t product = st->groups[g].assigns[k].product, n = 0;
+            uint32_t product = st->groups[g].assigns[k].product, n = 0, users[5];
             for (uint32_t i = 0; i < st->nviolations; i++) {
                 const Violation *v = &st->violations[i];
-                n += !v->dead && v->group == (int32_t)g && v->product == product && v->code == V_COUNT;
+                if (v->dead || v->group != (int32_t)g || v->product != product || v->code != V_COUNT) continue;
+                if (n < 5) users[n] = v->user;
+                n++;
             }
             if (!n) continue;
+            char *names = name_users(st, users, n < 5 ? n : 5, 5);
             finding(l, "seats-exceeded", st->groups[g].assigns[k].loc, "buy seats, or free seats held elsewhere",
-                    "group \"%s\" has more new members than seats of %s left: short by %u (%lld of %lld in use)",
+                    "group \"%s\" has more new members than seats of %s left: short by %u (%lld of %lld in use): %s%s",
                     p->groups[g].name, p->products[product].name, n, (long long)st->consumed[product],
-                    (long long)st->seats[product]);
+                    (long long)st->seats[product], names, n > 5 ? " and more" : "");
+            free(names);
         }
     }
 }
@@ -631,16 +707,31 @@ static void locations(Lint *l)
         for (uint32_t k = 0; k < gv->nassigns; k++) {
             const PolicyAssign *a = &gv->assigns[k];
             uint32_t n = 0, none = 0;
+            StrBuf who = {0};
             for (uint32_t m = 0; m < gv->nmembers; m++) {
-                int c = eval_user_country(st, gv->members[m]);
+                uint32_t u = gv->members[m];
+                int c = eval_user_country(st, u);
                 if (c < 0) none++;
-                else if (a->location_limited && !bitset_test(a->allowed, (size_t)c)) n++;
+                else if (a->location_limited && !bitset_test(a->allowed, (size_t)c)) {
+                    if (n < 5) {
+                        char code[3];
+                        size_t plan = 0;
+                        BITSET_FOREACH(x, a->enabled, p->nplans)
+                            if (!policy_plan_allowed_in(p, (uint32_t)x, c)) { plan = x; break; }
+                        sb_printf(&who, "%s%s (%s: %s)", who.len ? ", " : "", st->t->users[u].id, country_code(c, code),
+                                  p->plans[plan].name);
+                    }
+                    n++;
+                }
             }
+            char *who_text = sb_take(&who);
             if (n)
                 finding(l, "location-not-allowed", a->loc,
                         "fix the users' usage locations, keep them out of the group, or disable the plan in it",
-                        "%u member%s of group \"%s\" %s at a usage location where a plan of %s is not allowed", n,
-                        n == 1 ? "" : "s", p->groups[g].name, n == 1 ? "is" : "are", p->products[a->product].name);
+                        "%u member%s of group \"%s\" %s at a usage location where a plan of %s is not allowed: %s%s", n,
+                        n == 1 ? "" : "s", p->groups[g].name, n == 1 ? "is" : "are", p->products[a->product].name,
+                        who_text, n > 5 ? " and more" : "");
+            free(who_text);
             if (none && k == 0)
                 finding(l, "location-not-allowed", a->loc,
                         "set the users' usage locations, or a 'directory location' in the rules",
@@ -689,7 +780,8 @@ static void duplicate_proxy(Lint *l)
             for (uint32_t i = 0; i < t->users[u].nproxies; i++) count[t->user_proxies[t->users[u].first_proxy + i]]++;
     size_t dl = strlen(t->dir);
     int graph = dl >= 5 && str_ieq(t->dir + dl - 5, ".json");
-    char *path = graph ? str_printf("%s", t->dir) : str_printf("%s/users.csv", t->dir);
+    while (dl > 1 && t->dir[dl - 1] == '/') dl--;
+    char *path = graph ? str_printf("%s", t->dir) : str_printf("%.*s/users.csv", (int)dl, t->dir);
     for (uint32_t a = 0; a < t->nproxies; a++) {
         if (count[a] < 2) continue;
         uint32_t users[8], n = 0;
@@ -699,11 +791,21 @@ static void duplicate_proxy(Lint *l)
                 if (t->user_proxies[t->users[u].first_proxy + i] == a) { users[n++] = u; break; }
         }
         char *names = name_users(st, users, n, 8);
+        StrBuf failing = {0};
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t i = st->user_violations[users[k]]; i != EVAL_NONE; i = st->violations[i].next_of_user)
+                if (!st->violations[i].dead && st->violations[i].code == V_UNIQUENESS) {
+                    sb_printf(&failing, "%s%s", failing.len ? ", " : "", st->t->users[users[k]].id);
+                    break;
+                }
+        char *fail_text = sb_take(&failing);
         const LintCode *lc = lint_code("duplicate-proxy");
         diag_add_file(l->out, lc->severity, path, 0, 0, "duplicate-proxy",
-                      "remove the address from all but one user: only the first to get a mailbox keeps it",
-                      "proxy address %s is shared by %u users who get a mailbox plan: %s (the later ones get "
-                      "UniquenessViolation)", t->proxy_text[a], count[a], names);
+                      "remove the address from all but one user: the first processed keeps it",
+                      "proxy address %s is shared by %u users who get a mailbox plan: %s; %s%s", t->proxy_text[a],
+                      count[a], names, fail_text[0] ? fail_text : "the first processed keeps it, the others",
+                      fail_text[0] ? " gets UniquenessViolation today" : " get UniquenessViolation");
+        free(fail_text);
         free(names);
     }
     free(path);

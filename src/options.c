@@ -158,7 +158,7 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             if (!(o->fail_on = take_value(command, a, &i, argc, argv))) return 0;
             if (strcmp(o->fail_on, "error") && strcmp(o->fail_on, "warning") && strcmp(o->fail_on, "note") &&
                 strcmp(o->fail_on, "info")) {
-                fprintf(stderr, "skuld %s: --fail-on is error, warning or note, not '%s'\n", command, o->fail_on);
+                fprintf(stderr, "skuld %s: --fail-on is error, warning or note (info), not '%s'\n", command, o->fail_on);
                 return 0;
             }
         } else if ((accepted & OPT_LINT) && (is_opt(a, "--enable") || is_opt(a, "--disable") || is_opt(a, "--severity"))) {
