@@ -92,10 +92,27 @@ static int resolve_country(Checker *c, const Name *n)
     return i;
 }
 
+/* Whether s has the 8-4-4-4-12 hexadecimal form of a GUID. */
+static int is_guid(const char *s)
+{
+    static const int groups[] = { 8, 4, 4, 4, 12 };
+    for (int g = 0; g < 5; g++) {
+        for (int i = 0; i < groups[g]; i++, s++)
+            if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F'))) return 0;
+        if (g < 4 && *s++ != '-') return 0;
+    }
+    return *s == 0;
+}
+
 /* Registers a GUID for plan or product `index`; a GUID used twice is C2. */
 static void add_guid(Checker *c, NameIndex *guids, const Name *guid, uint32_t index, const SkLoc *locs,
                      size_t loc_stride)
 {
+    if (!is_guid(guid->text)) {
+        diag_add(c->diags, SEV_ERROR, guid->loc, "C2", "an id is a GUID such as \"6fd2c87f-b296-42f0-b197-1e91e994b900\"",
+                 "id %s is not a GUID", diag_name(guid->text));
+        return;
+    }
     int64_t prev = name_index_put(guids, guid->text, strlen(guid->text), index);
     if (prev == -2) fatal_oom();
     if (prev >= 0) {
