@@ -4,7 +4,8 @@
  * CLI.md: a directory means every *.skuld directly inside it, sorted by name. Each file
  * is read once however often it is named or included (LANGUAGE.md). An include is
  * resolved relative to the including file and spliced in where it stands; a missing
- * file, a cycle or a chain deeper than max_include_depth is a located error.
+ * file, a cycle, a chain deeper than max_include_depth, or (unless allowed) a file
+ * outside the folder of the rule file named on the command line is a located error.
  *
  * Ownership: the RuleSet owns its sources, diagnostics and statements; rules_free.
  */
@@ -21,6 +22,7 @@ typedef struct {
     StmtList stmts;
     int unreadable;             /* an input could not be read or decoded: exit 2 */
     int max_include_depth;      /* default 64 */
+    int allow_include_outside;  /* includes may leave the folder of the named rule file */
 } RuleSet;
 
 void rules_init(RuleSet *rs);

@@ -7,6 +7,7 @@ void cmd_load_rules(RuleSet *rs, const Options *o)
     rules_init(rs);
     if (o->max_diagnostics) rs->diags.limit = (size_t)o->max_diagnostics;
     if (o->max_include_depth) rs->max_include_depth = (int)o->max_include_depth;
+    rs->allow_include_outside = o->allow_include_outside;
     rules_load(rs, o->positional, o->npositional);
 }
 

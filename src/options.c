@@ -174,6 +174,8 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
         } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-diagnostics")) {
             if (!(v = take_value(command, a, &i, argc, argv)) ||
                 !parse_count(command, "--max-diagnostics", v, &o->max_diagnostics)) return 0;
+        } else if ((accepted & OPT_LIMITS) && strcmp(a, "--allow-include-outside") == 0) {
+            o->allow_include_outside = 1;
         } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-include-depth")) {
             if (!(v = take_value(command, a, &i, argc, argv)) ||
                 !parse_count(command, "--max-include-depth", v, &o->max_include_depth)) return 0;

@@ -1,4 +1,5 @@
 /* rules.c — reading rule files, directories and includes (see rules.h). */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "rules.h"
 #include "parse.h"
 #include "util.h"
@@ -71,7 +72,16 @@ typedef struct {
     RuleSet *rs;
     int *stack;             /* files being read, outermost first */
     int depth;
+    char *root;             /* the real folder of the rule file named on the command line */
 } Loader;
+
+/* Whether real path `path` lies inside folder `root` (both resolved). */
+static int inside(const char *root, const char *path)
+{
+    size_t n = strlen(root);
+    if (n == 1 && root[0] == '/') return 1;
+    return strncmp(root, path, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
 
 static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc);
 
@@ -109,6 +119,18 @@ static void read_parsed(Loader *ld, int file)
 static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc)
 {
     RuleSet *rs = ld->rs;
+    if (included_from >= 0 && !rs->allow_include_outside && ld->root) {
+        /* a rule file from a pull request must not read (and echo) files elsewhere */
+        char *real = realpath(path, NULL);
+        if (real && !inside(ld->root, real)) {
+            diag_add(&rs->diags, SEV_ERROR, include_loc, "include", "pass --allow-include-outside to allow it",
+                     "include of '%s' reaches outside the folder of the rule file named on the command line (%s)",
+                     path, ld->root);
+            free(real);
+            return;
+        }
+        free(real);
+    }
     if (ld->depth > rs->max_include_depth) {
         diag_add(&rs->diags, SEV_ERROR, include_loc, "include", "raise the limit with --max-include-depth",
                  "includes nested deeper than %d files", rs->max_include_depth);
@@ -191,7 +213,7 @@ size_t rules_load_text(RuleSet *rs, const char *name, char *text)
 
 size_t rules_load(RuleSet *rs, char *const *paths, int npaths)
 {
-    Loader ld = { rs, NULL, 0 };
+    Loader ld = { rs, NULL, 0, NULL };
     ld.stack = malloc(((size_t)rs->max_include_depth + 2) * sizeof *ld.stack);
     if (!ld.stack) {
         diag_add(&rs->diags, SEV_ERROR, loc_none(), "io", NULL, "out of memory");
@@ -200,8 +222,15 @@ size_t rules_load(RuleSet *rs, char *const *paths, int npaths)
     }
     for (int i = 0; i < npaths; i++) {
         struct stat st;
-        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) load_directory(&ld, paths[i]);
+        int dir = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+        /* includes stay inside the folder of the file (or the folder) named here */
+        char *folder = dir ? str_printf("%s", paths[i]) : folder_of(paths[i]);
+        ld.root = folder ? realpath(folder[0] ? folder : ".", NULL) : NULL;
+        free(folder);
+        if (dir) load_directory(&ld, paths[i]);
         else load_file(&ld, paths[i], -1, loc_none());
+        free(ld.root);
+        ld.root = NULL;
     }
     free(ld.stack);
     return rs->diags.errors;
