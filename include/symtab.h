@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 typedef struct {
+    uint64_t hash;      /* of the (folded) key: skips most compares, and growing needs no rehash */
     size_t key;         /* offset of the key in the arena */
     uint32_t len;
-    uint32_t hash_hi;   /* upper 32 bits of the hash, to skip most compares */
     int64_t value;
 } NameEntry;
 
@@ -37,6 +37,8 @@ typedef struct {
 
 void name_index_init(NameIndex *ix, int fold_case);
 void name_index_free(NameIndex *ix);
+/* Makes room for n entries in all (fewer table growths when the count is known). */
+void name_index_reserve(NameIndex *ix, size_t n);
 /* The value stored under key, or -1. */
 int64_t name_index_find(const NameIndex *ix, const char *key, size_t len);
 /* Stores key -> value unless key is present: returns the existing value then, else -1

@@ -794,15 +794,55 @@ void eval_finish(EvalState *st)
     finish_count_hints(st);
 }
 
+/* Sizes the pools once for about one holding and one source per membership. */
+static void presize(EvalState *st)
+{
+    size_t pairs = st->t->ndirect;
+    for (uint32_t g = 0; g < st->p->ngroups; g++)
+        if (st->groups[g].nassigns) pairs += (size_t)st->groups[g].nmembers * st->groups[g].nassigns;
+    if (pairs > UINT32_MAX / 2) pairs = UINT32_MAX / 2;
+    size_t words = st->p->plan_words;
+    uint32_t want = (uint32_t)pairs + 1024;
+    if (want > st->holdings_cap) {
+        Holding *hs = realloc(st->holdings, (size_t)want * sizeof *hs);
+        bitword *pool = hs ? realloc(st->plan_pool, (size_t)want * words * sizeof *pool) : NULL;
+        if (hs) st->holdings = hs;
+        if (pool) {
+            st->plan_pool = pool;
+            st->holdings_cap = want;
+        }
+    }
+    if (want > st->via_cap) {
+        ViaNode *v = realloc(st->via, (size_t)want * sizeof *v);
+        if (v) {
+            st->via = v;
+            st->via_cap = want;
+        }
+    }
+}
+
 void eval_run(EvalState *st)
 {
     const Policy *p = st->p;
+    presize(st);
     apply_direct(st);
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];
         const GroupView *gv = &st->groups[g];
         if (!gv->nassigns) continue;
-        for (uint32_t m = 0; m < gv->nmembers; m++) process_pair(st, gv->members[m], g);
+        for (uint32_t m = 0; m < gv->nmembers; m++) {
+            /* the pass is bound by memory latency: fetch the next users' state early */
+            if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_first[gv->members[m + 16]]);
+            if (m + 8 < gv->nmembers) {
+                uint32_t h = st->user_first[gv->members[m + 8]];
+                if (h != EVAL_NONE) {
+                    __builtin_prefetch(&st->holdings[h]);
+                    __builtin_prefetch(eval_holding_plans(st, h));
+                }
+                __builtin_prefetch(&st->user_mailbox[gv->members[m + 8]]);
+            }
+            process_pair(st, gv->members[m], g);
+        }
     }
     eval_finish(st);
 }

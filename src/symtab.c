@@ -54,12 +54,11 @@ static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, si
 static size_t probe(const NameIndex *ix, const char *key, size_t len, uint64_t h)
 {
     size_t i = (size_t)h & ix->mask;
-    uint32_t hi = (uint32_t)(h >> 32);
     for (;;) {
         uint32_t s = ix->slots[i];
         if (!s) return i;
         const NameEntry *e = &ix->entries[s - 1];
-        if (e->hash_hi == hi && same_key(ix, e, key, len)) return i;
+        if (e->hash == h && same_key(ix, e, key, len)) return i;
         i = (i + 1) & ix->mask;
     }
 }
@@ -72,29 +71,43 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
     return s ? ix->entries[s - 1].value : -1;
 }
 
-/* Doubles the table (load factor stays at most 1/2). 0 on no memory. */
-static int grow_table(NameIndex *ix)
+/* Grows the table to at least `want` slots (a power of two; load factor stays at most
+ * 1/2). 0 on no memory. */
+static int resize_table(NameIndex *ix, size_t want)
 {
-    size_t slots = ix->mask ? (ix->mask + 1) * 2 : 64;
+    size_t slots = 64;
+    while (slots < want) slots *= 2;
+    if (slots <= ix->mask + 1 && ix->mask) return 1;
     uint32_t *table = calloc(slots, sizeof *table);
     if (!table) return 0;
     free(ix->slots);
     ix->slots = table;
     ix->mask = slots - 1;
     for (size_t k = 0; k < ix->count; k++) {
-        const NameEntry *e = &ix->entries[k];
-        uint64_t h = hash_key(ix->keys + e->key, e->len, 0);   /* stored keys are folded already */
-        size_t i = (size_t)h & ix->mask;
+        size_t i = (size_t)ix->entries[k].hash & ix->mask;
         while (ix->slots[i]) i = (i + 1) & ix->mask;
         ix->slots[i] = (uint32_t)(k + 1);
     }
     return 1;
 }
 
+void name_index_reserve(NameIndex *ix, size_t n)
+{
+    if (n > UINT32_MAX / 4) return;
+    resize_table(ix, n * 2);
+    if (n > ix->entries_cap) {
+        NameEntry *grown = realloc(ix->entries, n * sizeof *grown);
+        if (grown) {
+            ix->entries = grown;
+            ix->entries_cap = n;
+        }
+    }
+}
+
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value)
 {
     if (len > UINT32_MAX || ix->count >= UINT32_MAX - 1) return -2;
-    if ((ix->count + 1) * 2 > ix->mask + 1 && !grow_table(ix)) return -2;
+    if ((ix->count + 1) * 2 > ix->mask + 1 && !resize_table(ix, (ix->mask + 1) * 2)) return -2;
     uint64_t h = hash_key(key, len, ix->fold_case);
     size_t slot = probe(ix, key, len, h);
     if (ix->slots[slot]) return ix->entries[ix->slots[slot] - 1].value;
@@ -119,7 +132,7 @@ int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value
     NameEntry *e = &ix->entries[ix->count];
     e->key = ix->keys_len;
     e->len = (uint32_t)len;
-    e->hash_hi = (uint32_t)(h >> 32);
+    e->hash = h;
     e->value = value;
     ix->keys_len += len + 1;
     ix->slots[slot] = (uint32_t)(++ix->count);

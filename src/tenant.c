@@ -188,6 +188,14 @@ static int load_users(Loader *ld, const char *dir)
     NameIndex proxies;
     name_index_init(&proxies, 1);
     ProxyCtx pc = { t, &proxies, 0, 0, 0 };
+    /* the rows are about the lines: size everything once */
+    size_t lines_in_file = 0;
+    for (const char *c = f.buf; (c = memchr(c, '\n', (size_t)(f.buf + f.len - c))); c++) lines_in_file++;
+    name_index_reserve(&t->user_index, lines_in_file + 1);
+    name_index_reserve(&proxies, 2 * lines_in_file + 1);
+    if (!grow_array((void **)&t->users, &cap, lines_in_file + 1, sizeof *t->users) ||
+        !grow_array((void **)&lines, &lines_cap, lines_in_file + 1, sizeof *lines))
+        fatal_oom();
     CsvRow row;
     int rc;
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
