@@ -463,42 +463,77 @@ void snapshot_free(Snapshot *s)
 
 /* ---- reprocess hints ------------------------------------------------------------ */
 
+/* A quick, read-only look: could reprocessing group g clear any of its users in
+ * error? Yes when one is a former member (the target is nothing), or when a member in
+ * error passes the S5 checks against the other sources now (members before it in
+ * error failed theirs, and a reprocess never takes a seat away from the others, so no
+ * seat can be gone before its turn). Only groups where it says yes get the exact (and
+ * costly) trial on a copy of the state. */
+static int might_clear(EvalState *st, uint32_t g, const uint8_t *in_error, const uint32_t *users, uint32_t nusers)
+{
+    const GroupView *gv = &st->groups[g];
+    /* former members in error: a reprocess takes their state to nothing */
+    for (uint32_t k = 0; k < nusers; k++)
+        if (!eval_is_member(st, users[k], g)) return 1;
+    for (uint32_t m = 0; m < gv->nmembers; m++) {
+        uint32_t u = gv->members[m];
+        if (!in_error[u]) continue;
+        int pass = 1;
+        for (uint32_t k = 0; k < gv->nassigns && pass; k++) {
+            const PolicyAssign *a = &gv->assigns[k];
+            pass = eval_check_assign(st, u, a, (int)g, NULL, NULL, NULL) < 0;
+        }
+        if (pass) return 1;   /* the first member in error who passes now would clear */
+    }
+    return 0;
+}
+
 ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
 {
     const Policy *p = st->p;
+    const Tenant *t = st->t;
     ReprocessHint *hints = calloc((size_t)p->ngroups + 1, sizeof *hints);
-    uint8_t *in_error = calloc((size_t)st->t->nusers + 1, 1);
-    if (!hints || !in_error) fatal_oom();
+    uint8_t *in_error = calloc((size_t)t->nusers + 1, 1);
+    /* users in error through each group (counting sort of the violations by group) */
+    uint32_t *start = calloc((size_t)p->ngroups + 2, sizeof *start);
+    uint32_t *users = malloc(((size_t)st->nviolations + 1) * sizeof *users);
+    if (!hints || !in_error || !start || !users) fatal_oom();
+    for (uint32_t k = 0; k < st->nviolations; k++)
+        if (!st->violations[k].dead && st->violations[k].group >= 0) start[st->violations[k].group + 2]++;
+    for (uint32_t g = 0; g < p->ngroups; g++) start[g + 2] += start[g + 1];
+    for (uint32_t k = 0; k < st->nviolations; k++)
+        if (!st->violations[k].dead && st->violations[k].group >= 0)
+            users[start[st->violations[k].group + 1]++] = st->violations[k].user;
     *count = 0;
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];
-        uint32_t n = 0;
-        memset(in_error, 0, st->t->nusers);
-        for (uint32_t k = 0; k < st->nviolations; k++) {
-            const Violation *v = &st->violations[k];
-            if (!v->dead && v->group == (int32_t)g && !in_error[v->user]) {
-                in_error[v->user] = 1;
-                n++;
+        if (start[g + 1] == start[g]) continue;
+        for (uint32_t k = start[g]; k < start[g + 1]; k++) in_error[users[k]] = 1;
+        /* the quick look works on the state as it is: it changes nothing */
+        if (might_clear((EvalState *)st, g, in_error, users + start[g], start[g + 1] - start[g])) {
+            EvalState *trial = eval_clone(st);
+            eval_reprocess_group(trial, g);
+            uint32_t cleared = 0;
+            for (uint32_t k = start[g]; k < start[g + 1]; k++) {
+                uint32_t u = users[k];
+                if (!in_error[u]) continue;   /* counted already */
+                in_error[u] = 0;
+                int still = 0;
+                for (uint32_t v = trial->user_violations[u]; v != EVAL_NONE && !still; v = trial->violations[v].next_of_user)
+                    still = !trial->violations[v].dead && trial->violations[v].group == (int32_t)g;
+                cleared += !still;
+            }
+            eval_free(trial);
+            if (cleared) {
+                hints[*count].group = g;
+                hints[*count].would_clear = cleared;
+                (*count)++;
             }
         }
-        if (!n) continue;
-        EvalState *trial = eval_clone(st);
-        eval_reprocess_group(trial, g);
-        uint32_t cleared = 0;
-        for (uint32_t u = 0; u < st->t->nusers; u++) {
-            if (!in_error[u]) continue;
-            int still = 0;
-            for (uint32_t k = trial->user_violations[u]; k != EVAL_NONE && !still; k = trial->violations[k].next_of_user)
-                still = !trial->violations[k].dead && trial->violations[k].group == (int32_t)g;
-            cleared += !still;
-        }
-        eval_free(trial);
-        if (cleared) {
-            hints[*count].group = g;
-            hints[*count].would_clear = cleared;
-            (*count)++;
-        }
+        for (uint32_t k = start[g]; k < start[g + 1]; k++) in_error[users[k]] = 0;
     }
+    free(start);
+    free(users);
     free(in_error);
     return hints;
 }

@@ -10,6 +10,9 @@ command -v make  >/dev/null 2>&1 || missing="$missing make"
 [ -f /usr/include/uthash.h ]       || missing="$missing uthash-dev"
 [ -f /usr/include/cmocka.h ]       || missing="$missing libcmocka-dev"
 [ -f /usr/include/jansson.h ]      || missing="$missing libjansson-dev"
+command -v clang >/dev/null 2>&1 || missing="$missing clang"
+ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
+    || missing="$missing libclang-rt-14-dev libfuzzer-14-dev"
 python3 -c "import jsonschema" 2>/dev/null || missing="$missing python3 python3-jsonschema"
 [ -z "$missing" ] && exit 0
 echo "skuld: installing missing packages:$missing" >&2
