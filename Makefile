@@ -29,7 +29,7 @@ TOOLS_BIN := $(TOOLS_SRC:tools/%.c=$(BUILD)/tools/%)
 all: skuld
 
 skuld: $(BUILD)/skuld
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/skuld: $(BUILD)/main.o $(BUILD)/libskuld.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS)

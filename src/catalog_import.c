@@ -2,6 +2,7 @@
  * catalog_import.h). */
 #include "catalog_import.h"
 #include "csv.h"
+#include "fmt.h"
 #include "source.h"
 #include "symtab.h"
 #include "util.h"
@@ -282,7 +283,28 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+static int catalog_write(const char *path, FILE *out, FILE *repairs, DiagList *diags);
+
 int catalog_import(const char *path, FILE *out, FILE *repairs, DiagList *diags)
+{
+    /* written as `skuld fmt` would lay it out */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) fatal_oom();
+    int rc = catalog_write(path, mem, repairs, diags);
+    fclose(mem);
+    if (rc == 0) {
+        char *formatted = fmt_format(text, len);
+        fputs(formatted, out);
+        free(formatted);
+        rc = ferror(out) ? -1 : 0;
+    }
+    free(text);
+    return rc;
+}
+
+static int catalog_write(const char *path, FILE *out, FILE *repairs, DiagList *diags)
 {
     char err[512];
     size_t len;

@@ -16,6 +16,7 @@ static const char usage[] =
     "  eval  RULES... --tenant DIR    assignments, violations and seat counts\n"
     "  whatif RULES... --tenant DIR --scenario NAME|FILE\n"
     "                                 dry-run changes: the diff against the baseline\n"
+    "  fmt [-w|--check] FILES...      canonical layout of rule files\n"
     "  import catalog FILE.csv        Microsoft's product/plan CSV as rule text\n"
     "  import groups FILE.json        a Graph export's group licences as group blocks\n"
     "\n"
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "whatif") == 0) return cmd_whatif(argc - 2, argv + 2);
     if (strcmp(cmd, "lint") == 0) return cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "import") == 0) return cmd_import(argc - 2, argv + 2);
+    if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
     fprintf(stderr, "skuld: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }
