@@ -12,5 +12,6 @@ int cmd_whatif(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -71,7 +71,7 @@ typedef struct {
     uint8_t owns_members;           /* members is this state's copy */
 } GroupView;
 
-typedef struct {
+typedef struct EvalStateTag {
     const Policy *p;
     const Tenant *t;
     GroupView *groups;          /* per policy group */
@@ -91,6 +91,9 @@ typedef struct {
     Violation *violations;
     uint32_t nviolations, violations_cap;
     uint32_t *user_violations;  /* per user: first violation, or EVAL_NONE */
+    uint32_t trace_user;        /* explain: the user whose pairs are traced (UINT32_MAX: none) */
+    void (*trace)(struct EvalStateTag *st, uint32_t group, void *ctx);   /* called before each of its pairs */
+    void *trace_ctx;
     void **owned;               /* assignment arrays and bitsets made by scenario edits */
     uint32_t nowned;
     size_t owned_cap;
@@ -153,6 +156,10 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h);
  * non-NULL, also the detail and hint (for the group named `where`). */
 int eval_check_assign(EvalState *st, uint32_t user, const PolicyAssign *a, int exclude, const char *where,
                       char **detail, char **hint);
+
+/* Each S5 check of one assignment on its own, against all the user's sources:
+ * passed[0] location, [1] uniqueness, [2] conflict, [3] seats (1 = passed). */
+void eval_check_each(EvalState *st, uint32_t user, const PolicyAssign *a, int passed[4]);
 
 /* The union of plans enabled on the user (by every source), into out. */
 void eval_user_plans(const EvalState *st, uint32_t user, bitword *out);

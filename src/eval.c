@@ -58,6 +58,7 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
         st->groups[g].members = t->members[g].users;
         st->groups[g].nmembers = t->members[g].nusers;
     }
+    st->trace_user = UINT32_MAX;
     for (uint32_t u = 0; u < t->nusers; u++) {
         st->country[u] = t->users[u].country;
         st->user_first[u] = EVAL_NONE;
@@ -490,6 +491,18 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
 
 /* ---- S5 checks of one assignment ------------------------------------------------ */
 
+void eval_check_each(EvalState *st, uint32_t user, const PolicyAssign *a, int passed[4])
+{
+    int country = eval_user_country(st, user);
+    uint32_t addr, other;
+    passed[0] = !(country < 0 || (a->location_limited && !bitset_test(a->allowed, (size_t)country)));
+    passed[1] = !(a->has_mailbox && st->t->nproxies && !mailbox_from_others(st, user, -1) &&
+                  proxy_taken(st, user, &addr, &other));
+    passed[2] = !(a->conflict_mask && conflicts_with_holdings(st, user, a, -1, NULL, NULL, NULL));
+    passed[3] = !(st->seats[a->product] != SEATS_UNLIMITED && st->consumed[a->product] >= st->seats[a->product] &&
+                  eval_find_holding(st, user, a->product) == EVAL_NONE);
+}
+
 int eval_check_assign(EvalState *st, uint32_t user, const PolicyAssign *a, int exclude, const char *where,
                       char **detail, char **hint)
 {
@@ -545,6 +558,7 @@ int eval_check_assign(EvalState *st, uint32_t user, const PolicyAssign *a, int e
 static void process_pair(EvalState *st, uint32_t user, uint32_t g)
 {
     const GroupView *G = &st->groups[g];
+    if (st->trace && user == st->trace_user) st->trace(st, g, st->trace_ctx);
     int failed = -1;
     int codes[64];
     int *code = G->nassigns <= 64 ? codes : malloc(G->nassigns * sizeof *code);

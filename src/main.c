@@ -16,6 +16,8 @@ static const char usage[] =
     "  eval  RULES... --tenant DIR    assignments, violations and seat counts\n"
     "  whatif RULES... --tenant DIR --scenario NAME|FILE\n"
     "                                 dry-run changes: the diff against the baseline\n"
+    "  explain RULES... --tenant DIR --user ID\n"
+    "                                 the story of one user: why they get what they get\n"
     "  fmt [-w|--check] FILES...      canonical layout of rule files\n"
     "  import catalog FILE.csv        Microsoft's product/plan CSV as rule text\n"
     "  import groups FILE.json        a Graph export's group licences as group blocks\n"
@@ -45,6 +47,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "lint") == 0) return cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "import") == 0) return cmd_import(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
+    if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 2, argv + 2);
     fprintf(stderr, "skuld: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }

@@ -130,6 +130,8 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
             if (!(o->output = take_value(command, a, &i, argc, argv))) return 0;
         } else if ((accepted & OPT_FILTERS) && is_opt(a, "--group")) {
             if (!(o->group_filter = take_value(command, a, &i, argc, argv))) return 0;
+        } else if ((accepted & OPT_FILTERS) && strcmp(command, "explain") == 0 && is_opt(a, "--product")) {
+            if (!take_value(command, a, &i, argc, argv)) return 0;   /* read by explain itself */
         } else if ((accepted & OPT_FILTERS) && is_opt(a, "--user")) {
             if (!(o->user_filter = take_value(command, a, &i, argc, argv))) return 0;
         } else if ((accepted & OPT_NO_ASSIGNMENTS) && strcmp(a, "--no-assignments") == 0) {
