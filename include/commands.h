@@ -13,5 +13,6 @@ int cmd_lint(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

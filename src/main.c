@@ -18,6 +18,8 @@ static const char usage[] =
     "                                 dry-run changes: the diff against the baseline\n"
     "  explain RULES... --tenant DIR --user ID\n"
     "                                 the story of one user: why they get what they get\n"
+    "  report RULES... --tenant DIR -o FILE.html\n"
+    "                                 a self-contained HTML report for people\n"
     "  fmt [-w|--check] FILES...      canonical layout of rule files\n"
     "  import catalog FILE.csv        Microsoft's product/plan CSV as rule text\n"
     "  import groups FILE.json        a Graph export's group licences as group blocks\n"
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "import") == 0) return cmd_import(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
     if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0) return cmd_report(argc - 2, argv + 2);
     fprintf(stderr, "skuld: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }
