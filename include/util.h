@@ -34,6 +34,9 @@ void sb_free(StrBuf *sb);
 /* Grows *items (of elem_size bytes) so that index `need - 1` fits; 0 on no memory. */
 int grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
 
+/* Whether s has the 8-4-4-4-12 hexadecimal form of a GUID. */
+int is_guid(const char *s);
+
 /* ASCII case-insensitive comparison of two NUL-terminated strings. */
 int str_ieq(const char *a, const char *b);
 

@@ -156,6 +156,7 @@ static size_t entry_for(Table *t, const char *guid)
     return t->count++;
 }
 
+
 static int has_lower(const char *s)
 {
     for (; *s; s++)
@@ -313,6 +314,18 @@ static int catalog_write(const char *path, FILE *out, FILE *repairs, DiagList *d
         diag_add_file(diags, SEV_ERROR, path, 0, 0, "io", NULL, "%s", err);
         return -1;
     }
+    size_t bad;
+    if (!utf8_valid(buf, len, &bad)) {
+        int line = 1, column = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (buf[i] == '\n') { line++; column = 1; }
+            else column++;
+        }
+        diag_add_file(diags, SEV_ERROR, path, line, column, "catalog", "save the file as UTF-8",
+                      "invalid UTF-8 (byte 0x%02x)", (unsigned char)buf[bad]);
+        free(buf);
+        return -1;
+    }
     CsvReader *rd = csv_reader_new(buf, len);
     if (!rd) fatal_oom();
     static const char *const cols[] = { "Product_Display_Name", "String_Id", "GUID", "Service_Plan_Name",
@@ -377,6 +390,13 @@ static int catalog_write(const char *path, FILE *out, FILE *repairs, DiagList *d
             fprintf(repairs, "%s:%u: a row without a %s GUID: skipped\n", path, row.line, f[2][0] ? "plan" : "product");
             nrepairs++;
             continue;
+        }
+        if (!is_guid(f[2]) || !is_guid(f[4])) {
+            int c = is_guid(f[2]) ? 4 : 2;
+            diag_add_file(diags, SEV_ERROR, path, (int)row.line, (int)row.fields[col[c]].column, "catalog",
+                          "the GUID and Service_Plan_Id columns hold GUIDs", "%s '%.60s' is not a GUID", cols[c], f[c]);
+            ok = 0;
+            break;
         }
         size_t pi = entry_for(&products, f[2]);
         size_t qi = entry_for(&plans, f[4]);

@@ -92,17 +92,6 @@ static int resolve_country(Checker *c, const Name *n)
     return i;
 }
 
-/* Whether s has the 8-4-4-4-12 hexadecimal form of a GUID. */
-static int is_guid(const char *s)
-{
-    static const int groups[] = { 8, 4, 4, 4, 12 };
-    for (int g = 0; g < 5; g++) {
-        for (int i = 0; i < groups[g]; i++, s++)
-            if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F'))) return 0;
-        if (g < 4 && *s++ != '-') return 0;
-    }
-    return *s == 0;
-}
 
 /* Registers a GUID for plan or product `index`; a GUID used twice is C2. */
 static void add_guid(Checker *c, NameIndex *guids, const Name *guid, uint32_t index, const SkLoc *locs,
@@ -123,10 +112,19 @@ static void add_guid(Checker *c, NameIndex *guids, const Name *guid, uint32_t in
 
 /* ---- pass 1: declarations ------------------------------------------------------ */
 
+/* An empty name (a quoted "") names nothing. */
+static int empty_name(Checker *c, const Name *n, const char *what)
+{
+    if (n->text && n->text[0]) return 0;
+    diag_add(c->diags, SEV_ERROR, n->loc, "C1", NULL, "a %s needs a name: \"\" is empty", what);
+    return 1;
+}
+
 static void declare_plan(Checker *c, const Stmt *s)
 {
     Policy *p = c->p;
     const Name *n = &s->u.plan.name;
+    if (empty_name(c, n, "plan")) return;
     int64_t prev = name_index_find(&p->plan_names, n->text, strlen(n->text));
     if (prev >= 0) {
         duplicate(c, "C2", n->loc, p->plans[prev].loc, "plan %s is already defined", diag_name(n->text));
@@ -149,6 +147,7 @@ static void declare_product(Checker *c, const Stmt *s)
 {
     Policy *p = c->p;
     const Name *n = &s->u.product.name;
+    if (empty_name(c, n, "product")) return;
     int64_t prev = name_index_find(&p->product_names, n->text, strlen(n->text));
     if (prev >= 0) {
         duplicate(c, "C2", n->loc, p->products[prev].loc, "product %s is already defined", diag_name(n->text));
@@ -177,6 +176,7 @@ static void declare_group(Checker *c, const Stmt *s)
 {
     Policy *p = c->p;
     const Name *n = &s->u.group.name;
+    if (empty_name(c, n, "group")) return;
     int64_t prev = name_index_find(&p->group_names, n->text, strlen(n->text));
     if (prev >= 0) {
         duplicate(c, "C2", n->loc, p->groups[prev].loc, "group %s is already defined", diag_name(n->text));
@@ -467,11 +467,13 @@ static void check_group_plans(Checker *c, const PolicyGroup *g, const Stmt *s)
         free(fixes);
         free(alt_text);
     }
+    int reported = 0;   /* one C4 a group: the first pair says what to fix */
     BITSET_FOREACH(q, all, p->nplans) {
         const PolicyPlan *pl = &p->plans[q];
-        if (!pl->conflicts) continue;
+        if (!pl->conflicts || reported) continue;
         BITSET_FOREACH(other, pl->conflicts, p->nplans) {
-            if (other <= q || !bitset_test(all, other)) continue;
+            if (other <= q || !bitset_test(all, other) || reported) continue;
+            reported = 1;
             const AssignSpec *at = enabling_assign(p, g, s, other);
             char *help = str_printf("disable %s or %s with 'except' in one of the group's assignments",
                                     pl->name, p->plans[other].name);

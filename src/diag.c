@@ -56,6 +56,11 @@ static void add_record(DiagList *list, Severity sev, SkLoc loc, const char *path
 void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const char *help,
               const char *fmt, ...)
 {
+    if (list->limit && list->count >= list->limit) {
+        /* past the limit only the count matters: do not even format the message */
+        add_record(list, sev, loc, NULL, code, help, NULL);
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *message = NULL;
@@ -67,6 +72,11 @@ void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const c
 void diag_add_file(DiagList *list, Severity sev, const char *path, int line, int column, const char *code,
                    const char *help, const char *fmt, ...)
 {
+    if (list->limit && list->count >= list->limit) {
+        SkLoc none = { -1, line, column, line, column };
+        add_record(list, sev, none, path, code, help, NULL);
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *message = NULL;

@@ -7,6 +7,7 @@
  * (detail, hint) are built only for violations.
  */
 #include "eval.h"
+#include "progress.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -844,6 +845,9 @@ void eval_run(EvalState *st)
         uint32_t g = p->order[i];
         const GroupView *gv = &st->groups[g];
         if (!gv->nassigns) continue;
+        if (gv->nmembers > 10000 || (i & 255) == 0)
+            progress("skuld: evaluating group %u of %u (%s, %u members)", i + 1, p->ngroups, p->groups[g].name,
+                     gv->nmembers);
         for (uint32_t m = 0; m < gv->nmembers; m++) {
             /* the pass is bound by memory latency: fetch the next users' state early */
             if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_first[gv->members[m + 16]]);
@@ -858,5 +862,6 @@ void eval_run(EvalState *st)
             process_pair(st, gv->members[m], g);
         }
     }
+    progress_done();
     eval_finish(st);
 }

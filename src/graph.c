@@ -432,6 +432,7 @@ Tenant *graph_load_tenant(const char *path, Policy *policy, DiagList *diags)
 
 /* ---- import groups ------------------------------------------------------------ */
 
+
 int graph_import_groups(const char *path, FILE *out, DiagList *diags)
 {
     json_t *root = load_json(path, diags);
@@ -467,6 +468,10 @@ int graph_import_groups(const char *path, FILE *out, DiagList *diags)
             const char *sku = json_is_object(l) ? get_string(&g, l, "skuId", lwhere, 0) : NULL;
             if (!json_is_object(l)) json_error(&g, "%s: not an object", lwhere);
             if (!sku) continue;
+            if (!is_guid(sku)) {
+                json_error(&g, "%s.skuId: '%.60s' is not a GUID", lwhere, sku);
+                continue;
+            }
             json_t *disabled = get_array(&g, l, "disabledPlans", lwhere, 1);
             fprintf(mem, "    assign ");
             catalog_write_string(mem, sku);

@@ -193,7 +193,11 @@ static void load_directory(Loader *ld, const char *dir)
     }
     for (size_t i = 0; i < n; i++) {
         struct stat st;
-        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) load_file(ld, names[i], -1, loc_none());
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            /* a folder named *.skuld: not recursive, skipped */
+        } else {
+            load_file(ld, names[i], -1, loc_none());   /* FIFOs, devices, dangling links: an error each */
+        }
         free(names[i]);
     }
     free(names);

@@ -2,6 +2,7 @@
 #include "tenant.h"
 #include "csv.h"
 #include "eval.h"
+#include "progress.h"
 #include "graph.h"
 #include "source.h"
 #include "util.h"
@@ -59,7 +60,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
                   : str_ndup(name, strlen(name));
     if (!f->path) fatal_oom();
     struct stat st;
-    if (stat(f->path, &st) != 0 && errno == ENOENT && optional) {
+    if (lstat(f->path, &st) != 0 && errno == ENOENT && optional) {   /* a dangling link is not "absent" */
         csv_close(f);
         return 0;
     }
@@ -67,6 +68,18 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
     f->buf = file_read_all(f->path, MAX_TENANT_FILE, &f->len, err, sizeof err);
     if (!f->buf) {
         diag_add_file(ld->diags, SEV_ERROR, f->path, 0, 0, "tenant", NULL, "%s", err);
+        csv_close(f);
+        return -1;
+    }
+    size_t bad;
+    if (!utf8_valid(f->buf, f->len, &bad)) {
+        unsigned line = 1, column = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (f->buf[i] == '\n') { line++; column = 1; }
+            else column++;
+        }
+        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)column, "tenant", "save the file as UTF-8",
+                      "invalid UTF-8 (byte 0x%02x)", (unsigned char)f->buf[bad]);
         csv_close(f);
         return -1;
     }
@@ -588,8 +601,14 @@ Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const
         tenant_free(t);
         return NULL;
     }
-    if (!load_users(&ld, dir) || !load_members(&ld, dir) || !load_licenses(&ld, dir, state_path) || !load_skus(&ld, dir) ||
-        diags->errors > ld.errors_before) {
+    progress("skuld: reading %s/users.csv", dir);
+    int ok = load_users(&ld, dir);
+    if (ok) progress("skuld: %u users; reading members.csv", t->nusers);
+    ok = ok && load_members(&ld, dir);
+    if (ok) progress("skuld: %u users; reading licenses.csv", t->nusers);
+    ok = ok && load_licenses(&ld, dir, state_path) && load_skus(&ld, dir);
+    progress_done();
+    if (!ok || diags->errors > ld.errors_before) {
         tenant_free(t);
         return NULL;
     }

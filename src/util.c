@@ -110,6 +110,17 @@ int grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
     return 1;
 }
 
+int is_guid(const char *s)
+{
+    static const int parts[] = { 8, 4, 4, 4, 12 };
+    for (int g = 0; g < 5; g++) {
+        for (int i = 0; i < parts[g]; i++, s++)
+            if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F'))) return 0;
+        if (g < 4 && *s++ != '-') return 0;
+    }
+    return *s == 0;
+}
+
 int str_ieq(const char *a, const char *b)
 {
     for (;; a++, b++) {
