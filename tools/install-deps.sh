@@ -14,6 +14,14 @@ command -v clang >/dev/null 2>&1 || missing="$missing clang"
 ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
     || missing="$missing libclang-rt-14-dev libfuzzer-14-dev"
 python3 -c "import jsonschema" 2>/dev/null || missing="$missing python3 python3-jsonschema"
+# editor grammars (tests/scripts/editors.sh): node + npm for the TextMate grammar,
+# a vim with syntax highlighting (not vim-tiny) for the Vim syntax file
+command -v node  >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm   >/dev/null 2>&1 || missing="$missing npm"
+vim --version 2>/dev/null | grep -q '+syntax' || missing="$missing vim"
+# the HTML report is rendered in headless Chromium (tests/scripts/report_html.sh)
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
 [ -z "$missing" ] && exit 0
 echo "skuld: installing missing packages:$missing" >&2
 if [ "$(id -u)" = 0 ]; then
