@@ -8,7 +8,9 @@
  * error and not held has the error code; its disabled_plans are those the group's
  * assignment disables. Direct-licence findings (S3) are not saved: they are recomputed.
  * Rows come by user (users.csv order), then product, then direct before groups in
- * processing order. docs/whatif.md describes the format for people.
+ * processing order. A cell that begins with = + - @ (a spreadsheet would run it as a
+ * formula) is written with a leading apostrophe, which the tenant loader takes off.
+ * docs/whatif.md describes the format for people.
  */
 #ifndef SKULD_STATE_H
 #define SKULD_STATE_H

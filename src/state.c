@@ -1,6 +1,9 @@
 /* state.c — writing the state file (see state.h). */
 #include "state.h"
 #include "csv.h"
+#include "util.h"
+
+#include <string.h>
 
 #include <stdlib.h>
 
@@ -17,13 +20,29 @@ static void write_disabled(FILE *out, const Policy *p, uint32_t product, const b
     }
 }
 
+/* A cell a spreadsheet would read as a formula (= + - @, tab, CR first) gets a
+ * leading apostrophe; the tenant loader takes it off again. */
+static void write_cell(FILE *out, const char *s)
+{
+    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+        char *quoted = malloc(strlen(s) + 2);
+        if (!quoted) fatal_oom();
+        quoted[0] = '\'';
+        strcpy(quoted + 1, s);
+        csv_write_field(out, quoted);
+        free(quoted);
+        return;
+    }
+    csv_write_field(out, s);
+}
+
 static void write_row(FILE *out, const EvalState *st, uint32_t user, uint32_t product, const bitword *enabled,
                       const char *group, const char *error)
 {
     const Policy *p = st->p;
-    csv_write_field(out, st->t->users[user].id);
+    write_cell(out, st->t->users[user].id);
     fputc(',', out);
-    csv_write_field(out, p->products[product].name);
+    write_cell(out, p->products[product].name);
     fputc(',', out);
     /* plan names are identifiers or quoted names: quote the list when it needs it */
     char *list = NULL;
@@ -32,11 +51,11 @@ static void write_row(FILE *out, const EvalState *st, uint32_t user, uint32_t pr
     if (mem) {
         write_disabled(mem, p, product, enabled);
         fclose(mem);
-        csv_write_field(out, list ? list : "");
+        write_cell(out, list ? list : "");
         free(list);
     }
     fputc(',', out);
-    csv_write_field(out, group ? group : "");
+    write_cell(out, group ? group : "");
     fputc(',', out);
     csv_write_field(out, error ? error : "");
     fputc('\n', out);

@@ -154,7 +154,13 @@ static const char *field(const CsvFile *f, const CsvRow *row, int c, size_t *len
     const CsvField *fl = &row->fields[f->col[c]];
     if (column) *column = fl->column;
     *len = fl->len;
-    return trim(fl->text, len);
+    const char *text = trim(fl->text, len);
+    /* a cell neutralised against spreadsheet formulas ('=...) reads as what it holds */
+    if (*len >= 2 && text[0] == '\'' && strchr("=+-@\t\r", text[1])) {
+        text++;
+        (*len)--;
+    }
+    return text;
 }
 
 /* Calls fn on each ';'-separated, trimmed, non-empty item of s[0..len). */
