@@ -22,6 +22,7 @@ typedef struct {
     int no_assignments;         /* --no-assignments */
     long max_diagnostics;       /* --max-diagnostics (0 = keep the default) */
     long max_include_depth;     /* --max-include-depth */
+    long max_line_length;       /* --max-line-length */
     int allow_include_outside;  /* --allow-include-outside */
     const char *save_state;     /* eval --save-state */
     const char *scenario;       /* whatif --scenario */

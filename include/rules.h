@@ -23,6 +23,7 @@ typedef struct {
     int unreadable;             /* an input could not be read or decoded: exit 2 */
     int max_include_depth;      /* default 64 */
     int allow_include_outside;  /* includes may leave the folder of the named rule file */
+    size_t max_line_length;     /* bytes; default 128 MiB */
 } RuleSet;
 
 void rules_init(RuleSet *rs);

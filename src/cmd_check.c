@@ -17,6 +17,7 @@ static const char check_usage[] =
     "  --format text|json       text for people (default), json for editors and CI\n"
     "  --max-diagnostics N      keep at most N messages (default 200)\n"
     "  --max-include-depth N    refuse include chains deeper than N (default 64)\n"
+    "  --max-line-length N      refuse rule-file lines longer than N bytes (default 128 MiB)\n"
     "  --allow-include-outside  let includes read files outside the folder of the\n"
     "                           rule file (or folder) named on the command line\n"
     "\n"

@@ -8,6 +8,7 @@ void cmd_load_rules(RuleSet *rs, const Options *o)
     if (o->max_diagnostics) rs->diags.limit = (size_t)o->max_diagnostics;
     if (o->max_include_depth) rs->max_include_depth = (int)o->max_include_depth;
     rs->allow_include_outside = o->allow_include_outside;
+    if (o->max_line_length) rs->max_line_length = (size_t)o->max_line_length;
     rules_load(rs, o->positional, o->npositional);
 }
 

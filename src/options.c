@@ -28,7 +28,7 @@ static int parse_count(const char *command, const char *opt, const char *v, long
 {
     char *end;
     long n = strtol(v, &end, 10);
-    if (*v == 0 || *end || n < 1 || n > 100000000) {
+    if (*v == 0 || *end || n < 1 || n > 2000000000) {
         fprintf(stderr, "skuld %s: %s takes a whole number from 1, not '%s'\n", command, opt, v);
         return 0;
     }
@@ -176,6 +176,9 @@ int options_parse(Options *o, const char *command, int accepted, int argc, char 
         } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-diagnostics")) {
             if (!(v = take_value(command, a, &i, argc, argv)) ||
                 !parse_count(command, "--max-diagnostics", v, &o->max_diagnostics)) return 0;
+        } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-line-length")) {
+            if (!(v = take_value(command, a, &i, argc, argv)) ||
+                !parse_count(command, "--max-line-length", v, &o->max_line_length)) return 0;
         } else if ((accepted & OPT_LIMITS) && strcmp(a, "--allow-include-outside") == 0) {
             o->allow_include_outside = 1;
         } else if ((accepted & OPT_LIMITS) && is_opt(a, "--max-include-depth")) {

@@ -19,6 +19,7 @@ void rules_init(RuleSet *rs)
     rs->sources.max_bytes = DEFAULT_MAX_FILE_BYTES;
     diag_init(&rs->diags, &rs->sources);
     rs->max_include_depth = DEFAULT_MAX_INCLUDE_DEPTH;
+    rs->max_line_length = (size_t)128 << 20;
 }
 
 void rules_free(RuleSet *rs)
@@ -51,6 +52,23 @@ static int validate_text(RuleSet *rs, int file)
                  "rule files are text; is this a binary file?", "NUL byte in a rule file");
         rs->unreadable = 1;
         return 0;
+    }
+    /* a line past the limit: one message, not a lexer crawling a 100 MB token */
+    size_t start = 0;
+    int line = 1;
+    while (start <= f->len) {
+        const char *nl = memchr(f->text + start, '\n', f->len - start);
+        size_t end = nl ? (size_t)(nl - f->text) : f->len;
+        if (rs->max_line_length && end - start > rs->max_line_length) {
+            SkLoc at = { file, line, (int)rs->max_line_length + 1, line, (int)rs->max_line_length + 1 };
+            diag_add(&rs->diags, SEV_ERROR, at, "limit", "raise the limit with --max-line-length",
+                     "line %d is longer than %zu bytes", line, rs->max_line_length);
+            rs->unreadable = 1;
+            return 0;
+        }
+        if (!nl) break;
+        start = end + 1;
+        line++;
     }
     if (!utf8_valid(f->text, f->len, &bad)) {
         diag_add(&rs->diags, SEV_ERROR, offset_loc(f, file, bad), "io",
