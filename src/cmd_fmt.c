@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "cmdutil.h"
@@ -10,13 +11,15 @@
 #include "options.h"
 #include "parse.h"
 #include "rules.h"
+#include "util.h"
 
 static const char fmt_usage[] =
     "usage: skuld fmt [-w | --check] FILES...\n"
     "\n"
     "Prints rule files in the canonical layout: four-space indent, one statement a\n"
     "line, aligned plan display names, comments kept where they are. Only white space\n"
-    "changes, so the rules mean the same. Directories stand for their *.skuld files.\n"
+    "changes, so the rules mean the same. A directory stands for every *.skuld file\n"
+    "below it.\n"
     "\n"
     "options:\n"
     "  -w, --write   rewrite the files in place (atomically) instead of printing\n"
@@ -73,6 +76,34 @@ static int format_one(const char *path, int mode)
     return status;
 }
 
+/* The *.skuld files below dir (recursively, not following links to folders). */
+static void collect(const char *dir, char ***names, size_t *n, size_t *cap, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d || depth > 32) {
+        if (d) closedir(d);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *path = str_printf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+        if (!path) fatal_oom();
+        struct stat st;
+        size_t len = strlen(e->d_name);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            collect(path, names, n, cap, depth + 1);
+            free(path);
+        } else if (len > 6 && strcmp(e->d_name + len - 6, ".skuld") == 0) {
+            if (!grow_array((void **)names, cap, *n + 1, sizeof **names)) fatal_oom();
+            (*names)[(*n)++] = path;
+        } else {
+            free(path);
+        }
+    }
+    closedir(d);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -107,19 +138,12 @@ int cmd_fmt(int argc, char **argv)
     for (int i = 0; i < nfiles; i++) {
         struct stat st;
         if (stat(files[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            /* the directory's *.skuld files, sorted */
-            char cmd_list[1];
-            (void)cmd_list;
-            RuleSet probe;
-            rules_init(&probe);
-            char *one[1] = { files[i] };
-            rules_load(&probe, one, 1);
-            char **names = malloc((probe.sources.count + 1) * sizeof *names);
-            size_t n = 0;
-            for (size_t k = 0; names && k < probe.sources.count; k++)
-                if (probe.sources.files[k].included_from < 0) names[n++] = strdup(probe.sources.files[k].path);
-            rules_free(&probe);
+            /* every *.skuld below the folder, in name order */
+            char **names = NULL;
+            size_t n = 0, cap = 0;
+            collect(files[i], &names, &n, &cap, 0);
             if (n > 1) qsort(names, n, sizeof *names, cmp_str);
+            if (!n) fprintf(stderr, "skuld fmt: no .skuld files under '%s'\n", files[i]);
             for (size_t k = 0; k < n; k++) {
                 int rc = format_one(names[k], mode);
                 if (rc > worst) worst = rc;

@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
-"$SKULD" fmt --check rules/ rules/microsoft365/ examples/scenarios/ >"$tmp/check.out" 2>&1 ||
+"$SKULD" fmt --check rules/ examples/ >"$tmp/check.out" 2>&1 ||
     bad "fmt --check of the bundled rules: $(cat "$tmp/check.out")"
 
 n=0
