@@ -68,6 +68,20 @@ typedef struct {
     uint32_t nreprocess;
 } WhatifDiff;
 
+/* A whole dry run: the baseline snapshot, the scenario applied, the state after, the
+ * reprocess hints; `diff` ready for the reports. */
+typedef struct {
+    Snapshot *before, *after;
+    ReprocessHint *hints;
+    uint32_t nhints;
+    WhatifDiff diff;
+} WhatifRun;
+
+/* Runs the scenario on st (its baseline). 0, or -1 when a change was invalid (in
+ * diags). whatif_run_free in either case. */
+int whatif_run(EvalState *st, const Stmt *scenario, DiagList *diags, WhatifRun *run);
+void whatif_run_free(WhatifRun *run);
+
 /* Whether the scenario raised a violation or created or grew a licence conflict. */
 int whatif_raises(const WhatifDiff *d);
 

@@ -51,29 +51,9 @@ int cmd_report(int argc, char **argv)
     }
     RuleSet rs;
     cmd_load_rules(&rs, &o);
-    int scenario_file = -1;
-    if (o.scenario && !rs.unreadable) {
-        int named = 0;
-        for (const Stmt *s = rs.stmts.head; s; s = s->next)
-            named |= s->kind == ST_SCENARIO && strcmp(s->u.scenario.name.text, o.scenario) == 0;
-        struct stat stt;
-        if (!named && stat(o.scenario, &stt) == 0) {
-            size_t before = rs.sources.count;
-            char *paths[1] = { (char *)o.scenario };
-            rules_load(&rs, paths, 1);
-            if (rs.sources.count > before) scenario_file = (int)before;
-        } else if (!named) {
-            diag_add(&rs.diags, SEV_ERROR, loc_none(), "usage", NULL, "--scenario: no scenario or file '%s'", o.scenario);
-        }
-    }
+    int scenario_file = o.scenario && !rs.unreadable ? cmd_scenario_source(&rs, o.scenario) : -1;
     Policy *policy = rs.unreadable || rs.diags.errors ? NULL : check_rules(&rs);
-    const Stmt *scenario = NULL;
-    for (const Stmt *s = policy && o.scenario ? rs.stmts.head : NULL; s; s = s->next)
-        if (s->kind == ST_SCENARIO &&
-            (scenario_file >= 0 ? s->file == scenario_file : strcmp(s->u.scenario.name.text, o.scenario) == 0)) {
-            scenario = s;
-            break;
-        }
+    const Stmt *scenario = policy && o.scenario ? cmd_pick_scenario(&rs, o.scenario, scenario_file) : NULL;
     Tenant *tenant = policy ? tenant_load(o.tenant, policy, &rs.diags) : NULL;
     int status = 2;
     if (tenant && rs.diags.errors == 0 && (!o.scenario || scenario)) {
@@ -83,19 +63,13 @@ int cmd_report(int argc, char **argv)
             Page pg = { NULL, st };
             status = cmd_write_output("report", o.output, write_page, &pg) == 0 ? 0 : 2;
         } else {
-            /* the tenant as it is, then the scenario's diff */
-            Snapshot *before = snapshot_take(st);
-            if (whatif_apply(st, scenario, &rs.diags) == 0) {
-                Snapshot *after = snapshot_take(st);
-                uint32_t nh = 0;
-                ReprocessHint *hints = whatif_reprocess_hints(st, &nh);
-                WhatifDiff d = { scenario->u.scenario.name.text, before, after, st, hints, nh };
-                Page pg = { &d, st };
+            /* the state after the scenario, and its diff */
+            WhatifRun run;
+            if (whatif_run(st, scenario, &rs.diags, &run) == 0) {
+                Page pg = { &run.diff, st };
                 status = cmd_write_output("report", o.output, write_page, &pg) == 0 ? 0 : 2;
-                free(hints);
-                snapshot_free(after);
             }
-            snapshot_free(before);
+            whatif_run_free(&run);
         }
         eval_free(st);
     }

@@ -39,37 +39,6 @@ static const char whatif_usage[] =
     "exit status: 0 the scenario raises no violation, 1 it raises a violation or creates\n"
     "or grows a licence conflict, 2 bad input (an invalid change is a located error)\n";
 
-/* Whether the statements hold a scenario called name. */
-static int has_scenario(const RuleSet *rs, const char *name)
-{
-    for (const Stmt *s = rs->stmts.head; s; s = s->next)
-        if (s->kind == ST_SCENARIO && strcmp(s->u.scenario.name.text, name) == 0) return 1;
-    return 0;
-}
-
-/* The scenario to run: by name, else the one scenario of file `file`. NULL (reported)
- * when there is none or more than one. */
-static const Stmt *pick_scenario(RuleSet *rs, const char *name, int file)
-{
-    if (name && file < 0) {
-        for (const Stmt *s = rs->stmts.head; s; s = s->next)
-            if (s->kind == ST_SCENARIO && strcmp(s->u.scenario.name.text, name) == 0) return s;
-    }
-    const Stmt *found = NULL, *second = NULL;
-    int n = 0;
-    for (const Stmt *s = rs->stmts.head; s; s = s->next)
-        if (s->kind == ST_SCENARIO && s->file == file) {
-            if (!found) found = s;
-            else if (!second) second = s;
-            n++;
-        }
-    if (n != 1)
-        diag_add(&rs->diags, SEV_ERROR, second ? second->loc : loc_none(), "usage",
-                 "a scenario file holds exactly one scenario block", "'%s' holds %d scenario blocks",
-                 rs->sources.files[file].path, n);
-    return n == 1 ? found : NULL;
-}
-
 typedef struct {
     const WhatifDiff *d;
     int json;
@@ -110,20 +79,11 @@ int cmd_whatif(int argc, char **argv)
         rules_load_text(&rs, "<command line>", o.quick);
         o.quick = NULL;   /* the rule set owns it now */
         scenario_file = (int)rs.sources.count - 1;
-    } else if (!rs.unreadable && !has_scenario(&rs, o.scenario)) {
-        struct stat stt;
-        if (stat(o.scenario, &stt) != 0) {
-            diag_add(&rs.diags, SEV_ERROR, loc_none(), "usage", NULL,
-                     "--scenario: no scenario named '%s' in the rules, and no such file", o.scenario);
-        } else {
-            size_t before = rs.sources.count;
-            char *paths[1] = { (char *)o.scenario };
-            rules_load(&rs, paths, 1);
-            if (rs.sources.count > before) scenario_file = (int)before;
-        }
+    } else if (!rs.unreadable) {
+        scenario_file = cmd_scenario_source(&rs, o.scenario);
     }
     Policy *policy = rs.unreadable || rs.diags.errors ? NULL : check_rules(&rs);
-    const Stmt *scenario = policy ? pick_scenario(&rs, o.scenario, scenario_file) : NULL;
+    const Stmt *scenario = policy ? cmd_pick_scenario(&rs, o.scenario, scenario_file) : NULL;
     Tenant *tenant = scenario ? tenant_load_with(o.tenant, policy, &rs.diags, o.state) : NULL;
     int status = 2;
     if (tenant && rs.diags.errors == 0) {
@@ -131,18 +91,12 @@ int cmd_whatif(int argc, char **argv)
         int current = o.state || (o.baseline && strcmp(o.baseline, "current") == 0);
         if (current) whatif_baseline_current(st);
         else eval_run(st);
-        Snapshot *before = snapshot_take(st);
-        if (whatif_apply(st, scenario, &rs.diags) == 0) {
-            Snapshot *after = snapshot_take(st);
-            uint32_t nhints = 0;
-            ReprocessHint *hints = whatif_reprocess_hints(st, &nhints);
-            WhatifDiff d = { scenario->u.scenario.name.text, before, after, st, hints, nhints };
-            WhatifOutput wo = { &d, o.format == FORMAT_JSON };
-            if (cmd_write_output("whatif", o.output, write_report, &wo) == 0) status = whatif_raises(&d);
-            free(hints);
-            snapshot_free(after);
+        WhatifRun run;
+        if (whatif_run(st, scenario, &rs.diags, &run) == 0) {
+            WhatifOutput wo = { &run.diff, o.format == FORMAT_JSON };
+            if (cmd_write_output("whatif", o.output, write_report, &wo) == 0) status = whatif_raises(&run.diff);
         }
-        snapshot_free(before);
+        whatif_run_free(&run);
         eval_free(st);
     }
     diag_print_text(&rs.diags, stderr);

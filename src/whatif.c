@@ -537,3 +537,23 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
     free(in_error);
     return hints;
 }
+
+int whatif_run(EvalState *st, const Stmt *scenario, DiagList *diags, WhatifRun *run)
+{
+    memset(run, 0, sizeof *run);
+    run->before = snapshot_take(st);
+    if (whatif_apply(st, scenario, diags) != 0) return -1;
+    run->after = snapshot_take(st);
+    run->hints = whatif_reprocess_hints(st, &run->nhints);
+    WhatifDiff d = { scenario->u.scenario.name.text, run->before, run->after, st, run->hints, run->nhints };
+    run->diff = d;
+    return 0;
+}
+
+void whatif_run_free(WhatifRun *run)
+{
+    snapshot_free(run->before);
+    snapshot_free(run->after);
+    free(run->hints);
+    memset(run, 0, sizeof *run);
+}
