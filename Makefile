@@ -25,7 +25,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS_SRC := $(sort $(wildcard tools/*.c))
 TOOLS_BIN := $(TOOLS_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all run test check-deps deps unit tools bench clean asan
+.PHONY: all run test check-deps deps unit tools bench clean asan fuzz fuzz-smoke
 all: skuld
 
 skuld: $(BUILD)/skuld
@@ -88,7 +88,13 @@ all-asan: $(BUILD)/skuld unit tools
 bench: deps skuld tools
 	@sh tools/bench.sh
 
+# libFuzzer targets (fuzz/, docs/RELIABILITY.md), each for FUZZ_SECONDS (default 60).
+fuzz: deps
+	@sh fuzz/run.sh
+fuzz-smoke: deps
+	@FUZZ_SECONDS=10 sh fuzz/run.sh
+
 clean:
-	rm -rf build build-asan skuld
+	rm -rf build build-asan build-fuzz skuld
 
 -include $(wildcard $(BUILD)/*.d)

@@ -1,6 +1,7 @@
 /* outfile.h — reports written atomically (CLI.md -o): to a temporary file in the
  * target's folder, flushed, then renamed into place. A failed or killed run
- * leaves the old file or none, never half a report. Without a path, stdout.
+ * leaves the old file or none, never half a report. Without a path, stdout. A target
+ * that is a device or a FIFO (-o /dev/null) is written to directly, never replaced.
  */
 #ifndef SKULD_OUTFILE_H
 #define SKULD_OUTFILE_H
@@ -11,6 +12,7 @@ typedef struct {
     char *path;     /* the target, or NULL for stdout */
     char *tmp;      /* the temporary file being written */
     FILE *f;
+    int direct;     /* the target is a device or FIFO: written to directly */
 } OutFile;
 
 /* Opens the output; NULL with errbuf set on failure. */

@@ -34,7 +34,9 @@ typedef struct {
     bitword countries[COUNTRY_WORDS];   /* the allow or deny list */
     SkLoc location_loc;
     uint32_t first_requirement, nrequirements;  /* into Policy.requirements */
-    bitword *conflicts;             /* plans this one excludes (pairwise sets), or NULL */
+    bitword *conflicts;             /* plans this one excludes (pairwise sets), or NULL; may hold
+                                       the plan's own bit: test other plans only */
+    uint8_t conflicts_shared;       /* conflicts is a conflict set's own bitset (not freed here) */
 } PolicyPlan;
 
 typedef struct {
@@ -89,6 +91,8 @@ typedef struct {
     size_t plan_words;
     bitword *mailbox_plans;
     int directory_country;          /* country index, or -1 */
+    bitword **conflict_sets;        /* one bitset a `conflict` statement (shared by its plans) */
+    uint32_t nconflict_sets;
     const Stmt **scenarios;         /* borrowed from the syntax tree */
     uint32_t nscenarios;
     NameIndex plan_names, plan_guids, product_names, product_guids, group_names;
@@ -110,6 +114,13 @@ int policy_derive_assign(const Policy *p, PolicyAssign *a);
 
 /* Sorts groups into processing order (S4). 0 on no memory. */
 int policy_order_groups(Policy *p);
+
+/* dst |= the plans q excludes (never q itself). */
+void policy_or_conflicts(const Policy *p, uint32_t q, bitword *dst);
+
+/* Whether plan q conflicts with a plan of `set` other than itself. With `other` not
+ * NULL, the first such plan. */
+int policy_conflicts_within(const Policy *p, uint32_t q, const bitword *set, size_t *other);
 
 /* Whether plan `plan` may be used in country `country` (-1: none). */
 int policy_plan_allowed_in(const Policy *p, uint32_t plan, int country);

@@ -19,7 +19,7 @@ typedef struct {
     RuleSet *rs;
     DiagList *diags;
     Policy *p;
-    size_t plans_cap, products_cap, groups_cap, reqs_cap, scen_cap;
+    size_t plans_cap, products_cap, groups_cap, reqs_cap, scen_cap, sets_cap;
     int *seats_count;           /* per product: seats values seen */
     SkLoc *seats_first;         /* per product: where the first one stands */
     NameIndex scenario_names;
@@ -312,11 +312,31 @@ static void check_conflict(Checker *c, const Stmt *s)
     if (n < 2 && unresolved == 0)
         diag_add(c->diags, SEV_WARNING, s->loc, "conflict-single", "name at least two plans",
                  "a conflict set of fewer than two distinct plans excludes nothing");
-    for (size_t i = 0; i < n; i++) {
-        PolicyPlan *pl = &p->plans[ids[i]];
-        if (!pl->conflicts && !(pl->conflicts = policy_plan_set(p))) fatal_oom();
-        for (size_t k = 0; k < n; k++)
-            if (k != i) bitset_set(pl->conflicts, (size_t)ids[k]);
+    if (n >= 2) {
+        /* one bitset for the set, shared by its plans (a set of 100,000 plans stays one
+         * bitset); a plan in several sets gets its own union */
+        bitword *set = policy_plan_set(p);
+        if (!set) fatal_oom();
+        for (size_t i = 0; i < n; i++) bitset_set(set, (size_t)ids[i]);
+        if (!grow_array((void **)&p->conflict_sets, &c->sets_cap, p->nconflict_sets + 1, sizeof *p->conflict_sets))
+            fatal_oom();
+        p->conflict_sets[p->nconflict_sets++] = set;
+        for (size_t i = 0; i < n; i++) {
+            PolicyPlan *pl = &p->plans[ids[i]];
+            if (!pl->conflicts) {
+                pl->conflicts = set;
+                pl->conflicts_shared = 1;
+            } else {
+                if (pl->conflicts_shared) {
+                    bitword *own = policy_plan_set(p);
+                    if (!own) fatal_oom();
+                    memcpy(own, pl->conflicts, p->plan_words * sizeof *own);
+                    pl->conflicts = own;
+                    pl->conflicts_shared = 0;
+                }
+                bitset_or(pl->conflicts, set, p->plan_words);
+            }
+        }
     }
     free(ids);
 }

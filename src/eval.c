@@ -449,7 +449,7 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
             const bitword *c = p->plans[e].conflicts;
             if (!c) continue;
             BITSET_FOREACH(q, c, p->nplans) {
-                if (!bitset_test(theirs, q)) continue;
+                if (q == e || !bitset_test(theirs, q)) continue;
                 if (pairs.len) sb_printf(&pairs, "; so are %s, %s", p->plans[e].name, p->plans[q].name);
                 else sb_printf(&pairs, "%s, %s are mutually exclusive", p->plans[e].name, p->plans[q].name);
                 bitset_set(mine, e);
@@ -636,15 +636,14 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
         const Holding *od = &st->holdings[o];
         if (o == h || !od->direct) continue;
         bitset_zero(scratch, p->plan_words);
-        BITSET_FOREACH(e, enabled, p->nplans)
-            if (p->plans[e].conflicts) bitset_or(scratch, p->plans[e].conflicts, p->plan_words);
+        BITSET_FOREACH(e, enabled, p->nplans) policy_or_conflicts(p, (uint32_t)e, scratch);
         bitset_and(scratch, od->direct_enabled, p->plan_words);
         if (!bitset_any(scratch, p->plan_words)) continue;
         StrBuf pairs = {0};
         BITSET_FOREACH(e, enabled, p->nplans) {
             if (!p->plans[e].conflicts) continue;
             BITSET_FOREACH(q, scratch, p->nplans)
-                if (bitset_test(p->plans[e].conflicts, q))
+                if (q != e && bitset_test(p->plans[e].conflicts, q))
                     sb_printf(&pairs, "%s%s, %s%s", pairs.len ? "; so are " : "", p->plans[e].name, p->plans[q].name,
                               pairs.len ? "" : " are mutually exclusive");
         }

@@ -445,17 +445,31 @@ static void product_self_conflict(Lint *l)
     const Policy *p = l->p;
     for (uint32_t k = 0; k < p->nproducts; k++) {
         const PolicyProduct *pr = &p->products[k];
+        /* one finding a product: the first pair, and how many pairs in all */
+        uint64_t pairs = 0;
+        uint32_t first_a = 0, first_b = 0;
         for (uint32_t i = 0; i < pr->nplans; i++) {
             const PolicyPlan *pl = &p->plans[pr->plans[i]];
             if (!pl->conflicts) continue;
             for (uint32_t j = i + 1; j < pr->nplans; j++) {
                 if (!bitset_test(pl->conflicts, pr->plans[j])) continue;
-                finding(l, "product-self-conflict", pr->loc,
-                        "every group assigning it must disable one of the two plans (C4 rejects the group otherwise)",
-                        "product %s contains %s and %s, which are mutually exclusive", pr->name, pl->name,
-                        p->plans[pr->plans[j]].name);
+                if (!pairs++) {
+                    first_a = pr->plans[i];
+                    first_b = pr->plans[j];
+                }
             }
         }
+        if (!pairs) continue;
+        if (pairs == 1)
+            finding(l, "product-self-conflict", pr->loc,
+                    "every group assigning it must disable one of the two plans (C4 rejects the group otherwise)",
+                    "product %s contains %s and %s, which are mutually exclusive", pr->name, p->plans[first_a].name,
+                    p->plans[first_b].name);
+        else
+            finding(l, "product-self-conflict", pr->loc,
+                    "every group assigning it must disable all but one plan of each conflict set",
+                    "product %s contains %s and %s, which are mutually exclusive, and %llu more such pairs", pr->name,
+                    p->plans[first_a].name, p->plans[first_b].name, (unsigned long long)(pairs - 1));
     }
 }
 
@@ -627,7 +641,7 @@ static void same_product_different_plans(Lint *l)
                     bitset_or(both, b->enabled, p->plan_words);
                     int clash = 0;
                     BITSET_FOREACH(q, both, p->nplans)
-                        if (p->plans[q].conflicts && bitset_intersects(p->plans[q].conflicts, both, p->plan_words)) clash = 1;
+                        if (policy_conflicts_within(p, (uint32_t)q, both, NULL)) clash = 1;
                     const char *pname = p->products[a->product].name;
                     if (clash) {
                         diag_add(l->out, SEV_WARNING, b->loc, "same-product-different-plans",

@@ -71,6 +71,11 @@ static int add_quick(Options *o, StrBuf *sb, const char *command, const char *op
         sb_puts(sb, opt[2] == 'a' ? " to " : " from ");
         add_quoted(sb, right, strlen(right));
     } else if (strcmp(opt, "--seats") == 0) {
+        const char *d = right[0] == '-' ? right + 1 : right;
+        if (!*d || strspn(d, "0123456789") != strlen(d)) {
+            fprintf(stderr, "skuld %s: --seats takes PRODUCT=N with a whole number N, not '%s'\n", command, right);
+            return 0;
+        }
         sb_puts(sb, "set seats ");
         add_quoted(sb, v, left);
         sb_printf(sb, " %s", right);

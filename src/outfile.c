@@ -15,6 +15,14 @@ FILE *outfile_open(OutFile *of, const char *path, char *errbuf, size_t errlen)
         of->f = stdout;
         return of->f;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a device or FIFO (-o /dev/null): written to as it is, never replaced */
+        of->f = fopen(path, "w");
+        if (!of->f) snprintf(errbuf, errlen, "cannot write '%s': %s", path, strerror(errno));
+        of->direct = 1;
+        return of->f;
+    }
     const char *slash = strrchr(path, '/');
     of->path = str_ndup(path, strlen(path));
     of->tmp = slash ? str_printf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
@@ -47,6 +55,12 @@ FILE *outfile_open(OutFile *of, const char *path, char *errbuf, size_t errlen)
 
 int outfile_commit(OutFile *of, char *errbuf, size_t errlen)
 {
+    if (of->direct) {
+        int failed = fclose(of->f) != 0;
+        of->f = NULL;
+        if (failed) snprintf(errbuf, errlen, "cannot write the report: %s", strerror(errno));
+        return failed ? -1 : 0;
+    }
     if (of->f == stdout) {
         of->f = NULL;
         if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -74,6 +88,7 @@ int outfile_commit(OutFile *of, char *errbuf, size_t errlen)
 void outfile_abort(OutFile *of)
 {
     if (of->f && of->f != stdout) fclose(of->f);
+    of->direct = 0;
     of->f = NULL;
     if (of->tmp) unlink(of->tmp);
     free(of->tmp);

@@ -12,7 +12,7 @@ void policy_free(Policy *p)
         free(p->plans[i].name);
         free(p->plans[i].display);
         free(p->plans[i].guid);
-        free(p->plans[i].conflicts);
+        if (!p->plans[i].conflicts_shared) free(p->plans[i].conflicts);
     }
     for (uint32_t i = 0; i < p->nproducts; i++) {
         free(p->products[i].name);
@@ -33,6 +33,8 @@ void policy_free(Policy *p)
         free(p->requirements[i].any_of);
         free(p->requirements[i].alternatives);
     }
+    for (uint32_t i = 0; i < p->nconflict_sets; i++) free(p->conflict_sets[i]);
+    free(p->conflict_sets);
     free(p->plans);
     free(p->products);
     free(p->groups);
@@ -97,7 +99,7 @@ int policy_derive_assign(const Policy *p, PolicyAssign *a)
         const PolicyPlan *pl = &p->plans[i];
         if (pl->conflicts) {
             if (!a->conflict_mask && !(a->conflict_mask = policy_plan_set(p))) return 0;
-            bitset_or(a->conflict_mask, pl->conflicts, p->plan_words);
+            policy_or_conflicts(p, (uint32_t)i, a->conflict_mask);
         }
         if (pl->location_rule == LOCATION_ALLOW) {
             a->location_limited = 1;
@@ -107,7 +109,37 @@ int policy_derive_assign(const Policy *p, PolicyAssign *a)
             bitset_andnot(a->allowed, pl->countries, COUNTRY_WORDS);
         }
     }
+    if (a->conflict_mask && !bitset_any(a->conflict_mask, p->plan_words)) {
+        free(a->conflict_mask);
+        a->conflict_mask = NULL;
+    }
     return 1;
+}
+
+void policy_or_conflicts(const Policy *p, uint32_t q, bitword *dst)
+{
+    const bitword *c = p->plans[q].conflicts;
+    if (!c) return;
+    for (size_t w = 0; w < p->plan_words; w++) {
+        bitword x = c[w];
+        if (w == q >> 6) x &= ~((bitword)1 << (q & 63));   /* a plan never conflicts with itself */
+        dst[w] |= x;
+    }
+}
+
+int policy_conflicts_within(const Policy *p, uint32_t q, const bitword *set, size_t *other)
+{
+    const bitword *c = p->plans[q].conflicts;
+    if (!c) return 0;
+    for (size_t w = 0; w < p->plan_words; w++) {
+        bitword x = c[w] & set[w];
+        if (w == q >> 6) x &= ~((bitword)1 << (q & 63));
+        if (x) {
+            if (other) *other = w * 64 + (size_t)__builtin_ctzll(x);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static const Policy *sort_policy;   /* qsort has no context argument in C11 */

@@ -101,40 +101,9 @@ static int inside(const char *root, const char *path)
     return strncmp(root, path, n) == 0 && (path[n] == '/' || path[n] == 0);
 }
 
-static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc);
-
-/* Splices file `file`'s statements into the rule set, following its includes. */
-static void read_parsed(Loader *ld, int file)
-{
-    RuleSet *rs = ld->rs;
-    StmtList own = {0};
-    parse_rule_file(&rs->sources, file, &own, &rs->diags);
-    if (own.count == 0 && rs->sources.files[file].len == 0) {
-        SkLoc at = { file, 1, 1, 1, 1 };
-        diag_add(&rs->diags, SEV_ERROR, at, "empty", "an empty file is usually a mistake: remove it or add rules",
-                 "the rule file is empty");
-    }
-    char *folder = folder_of(rs->sources.files[file].path);
-    Stmt *s = own.head;
-    while (s) {
-        Stmt *next = s->next;
-        stmt_list_append(&rs->stmts, s);
-        if (s->kind == ST_INCLUDE && folder) {
-            const char *target = s->u.include.path.text;
-            char *joined = target[0] == '/' ? str_ndup(target, strlen(target)) : str_printf("%s%s", folder, target);
-            if (joined) {
-                ld->stack[ld->depth++] = file;
-                load_file(ld, joined, file, s->u.include.path.loc);
-                ld->depth--;
-                free(joined);
-            }
-        }
-        s = next;
-    }
-    free(folder);
-}
-
-static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc)
+/* Opens path as a rule file to read (includes: within the root folder, not too deep,
+ * not a cycle, not read already); reports why not. Returns its index, or -1. */
+static int open_file(Loader *ld, const char *path, int included_from, SkLoc include_loc)
 {
     RuleSet *rs = ld->rs;
     if (included_from >= 0 && !rs->allow_include_outside && ld->root) {
@@ -145,14 +114,14 @@ static void load_file(Loader *ld, const char *path, int included_from, SkLoc inc
                      "include of '%s' reaches outside the folder of the rule file named on the command line (%s)",
                      path, ld->root);
             free(real);
-            return;
+            return -1;
         }
         free(real);
     }
     if (ld->depth > rs->max_include_depth) {
         diag_add(&rs->diags, SEV_ERROR, include_loc, "include", "raise the limit with --max-include-depth",
                  "includes nested deeper than %d files", rs->max_include_depth);
-        return;
+        return -1;
     }
     char err[512];
     int index;
@@ -160,7 +129,7 @@ static void load_file(Loader *ld, const char *path, int included_from, SkLoc inc
     if (st == SOURCE_ERROR) {
         diag_add(&rs->diags, SEV_ERROR, include_loc, included_from >= 0 ? "include" : "io", NULL, "%s", err);
         if (included_from < 0) rs->unreadable = 1;
-        return;
+        return -1;
     }
     if (st == SOURCE_ALREADY_LOADED) {
         for (int i = 0; i < ld->depth; i++) {
@@ -168,13 +137,71 @@ static void load_file(Loader *ld, const char *path, int included_from, SkLoc inc
                 diag_add(&rs->diags, SEV_ERROR, include_loc, "include", "remove one of the includes that form the cycle",
                          "include cycle: '%s' includes itself through '%s'", rs->sources.files[index].path,
                          rs->sources.files[included_from].path);
-                return;
+                return -1;
             }
         }
-        return;   /* read once (LANGUAGE.md) */
+        return -1;   /* read once (LANGUAGE.md) */
     }
-    if (!validate_text(rs, index)) return;
-    read_parsed(ld, index);
+    return validate_text(rs, index) ? index : -1;
+}
+
+/* A file being read: its statements not yet spliced in, and its folder. */
+typedef struct {
+    int file;
+    Stmt *next;
+    char *folder;
+} Frame;
+
+/* Parses file `file` into a new frame. */
+static void push_frame(Loader *ld, Frame *frames, int *top, int file)
+{
+    RuleSet *rs = ld->rs;
+    StmtList own = {0};
+    parse_rule_file(&rs->sources, file, &own, &rs->diags);
+    if (own.count == 0 && rs->sources.files[file].len == 0) {
+        SkLoc at = { file, 1, 1, 1, 1 };
+        diag_add(&rs->diags, SEV_ERROR, at, "empty", "an empty file is usually a mistake: remove it or add rules",
+                 "the rule file is empty");
+    }
+    Frame *f = &frames[++*top];
+    f->file = file;
+    f->next = own.head;
+    f->folder = folder_of(rs->sources.files[file].path);
+}
+
+/* Reads a rule file and its includes, splicing each included file's statements in
+ * where its include stands. Iterative, with an explicit stack of files being read, so
+ * that a deep include chain cannot overflow the C stack. */
+static void load_file(Loader *ld, const char *path, int included_from, SkLoc include_loc)
+{
+    RuleSet *rs = ld->rs;
+    int root = open_file(ld, path, included_from, include_loc);
+    if (root < 0) return;
+    Frame *frames = malloc(((size_t)rs->max_include_depth + 3) * sizeof *frames);
+    if (!frames) fatal_oom();
+    int top = -1;
+    push_frame(ld, frames, &top, root);
+    while (top >= 0) {
+        Frame *f = &frames[top];
+        Stmt *s = f->next;
+        if (!s) {
+            free(f->folder);
+            if (top-- > 0) ld->depth--;   /* back in the includer */
+            continue;
+        }
+        f->next = s->next;
+        stmt_list_append(&rs->stmts, s);
+        if (s->kind != ST_INCLUDE || !f->folder) continue;
+        const char *target = s->u.include.path.text;
+        char *joined = target[0] == '/' ? str_ndup(target, strlen(target)) : str_printf("%s%s", f->folder, target);
+        if (!joined) fatal_oom();
+        ld->stack[ld->depth++] = f->file;
+        int child = open_file(ld, joined, f->file, s->u.include.path.loc);
+        free(joined);
+        if (child < 0) ld->depth--;
+        else push_frame(ld, frames, &top, child);
+    }
+    free(frames);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -229,7 +256,7 @@ size_t rules_load_text(RuleSet *rs, const char *name, char *text)
         rs->unreadable = 1;
         return rs->diags.errors;
     }
-    parse_rule_file(&rs->sources, index, &rs->stmts, &rs->diags);
+    if (validate_text(rs, index)) parse_rule_file(&rs->sources, index, &rs->stmts, &rs->diags);
     return rs->diags.errors;
 }
 

@@ -255,9 +255,8 @@ static int group_still_valid(Applier *ap, const PolicyAssign *assigns, uint32_t 
             free(alt_text);
             ok = 0;
         }
-        if (ok && pl->conflicts && bitset_intersects(pl->conflicts, all, p->plan_words)) {
-            size_t other = bitset_next(pl->conflicts, p->nplans, 0);
-            while (other != (size_t)-1 && !bitset_test(all, other)) other = bitset_next(pl->conflicts, p->nplans, other + 1);
+        size_t other = 0;
+        if (ok && policy_conflicts_within(p, (uint32_t)q, all, &other)) {
             diag_add(ap->diags, SEV_ERROR, at, "C4", NULL,
                      "group \"%s\" would enable %s and %s, which are mutually exclusive", group, pl->name,
                      p->plans[other].name);
