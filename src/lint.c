@@ -812,13 +812,15 @@ static void duplicate_proxy(Lint *l)
                     sb_printf(&failing, "%s%s", failing.len ? ", " : "", st->t->users[users[k]].id);
                     break;
                 }
+        int several = strchr(failing.data ? failing.data : "", ',') != NULL;
         char *fail_text = sb_take(&failing);
         const LintCode *lc = lint_code("duplicate-proxy");
         diag_add_file(l->out, lc->severity, path, 0, 0, "duplicate-proxy",
                       "remove the address from all but one user: the first processed keeps it",
                       "proxy address %s is shared by %u users who get a mailbox plan: %s; %s%s", t->proxy_text[a],
                       count[a], names, fail_text[0] ? fail_text : "the first processed keeps it, the others",
-                      fail_text[0] ? " gets UniquenessViolation today" : " get UniquenessViolation");
+                      fail_text[0] ? (several ? " get UniquenessViolation today" : " gets UniquenessViolation today")
+                                   : " get UniquenessViolation");
         free(fail_text);
         free(names);
     }
