@@ -27,6 +27,24 @@ ok()   { pass=$((pass + 1)); }
 bad()  { fail=$((fail + 1)); failed_names="$failed_names
   $1"; echo "FAIL: $1"; }
 
+# golden_dirs eval|whatif: tests/KIND/NAME/ run as `skuld KIND NAME/rules --tenant
+# NAME/tenant $(cat NAME/args)`; stdout, "[exit N]" and stderr compared with NAME/expected
+golden_dirs() {
+    kind=$1
+    for d in tests/$kind/*/; do
+        [ -d "$d" ] || continue
+        base=$(basename "$d")
+        args=""
+        [ -f "$d/args" ] && args=$(cat "$d/args")
+        (cd tests/$kind && eval "\"$skuld\" $kind $base/rules --tenant $base/tenant $args" >"$tmp/out" 2>"$tmp/err";
+         echo "[exit $?]" >>"$tmp/out"; cat "$tmp/err" >>"$tmp/out")
+        exp="$d/expected"
+        if [ "${UPDATE:-}" = 1 ] && [ $first = 1 ]; then cp "$tmp/out" "$exp"; fi
+        if [ -f "$exp" ] && cmp -s "$tmp/out" "$exp"; then ok; else
+            bad "$label/$kind/$base"; diff -u "$exp" "$tmp/out" | head -n 30; fi
+    done
+}
+
 first=1
 for build in "$@"; do
     skuld="$top/$build/skuld"
@@ -80,33 +98,9 @@ for build in "$@"; do
         done <"$f"
     done
 
-    # evaluation goldens
-    for d in tests/eval/*/; do
-        [ -d "$d" ] || continue
-        base=$(basename "$d")
-        args=""
-        [ -f "$d/args" ] && args=$(cat "$d/args")
-        (cd tests/eval && eval "\"$skuld\" eval $base/rules --tenant $base/tenant $args" >"$tmp/out" 2>"$tmp/err";
-         echo "[exit $?]" >>"$tmp/out"; cat "$tmp/err" >>"$tmp/out")
-        exp="$d/expected"
-        if [ "${UPDATE:-}" = 1 ] && [ $first = 1 ]; then cp "$tmp/out" "$exp"; fi
-        if [ -f "$exp" ] && cmp -s "$tmp/out" "$exp"; then ok; else
-            bad "$label/eval/$base"; diff -u "$exp" "$tmp/out" | head -n 30; fi
-    done
-
-    # what-if goldens
-    for d in tests/whatif/*/; do
-        [ -d "$d" ] || continue
-        base=$(basename "$d")
-        args=""
-        [ -f "$d/args" ] && args=$(cat "$d/args")
-        (cd tests/whatif && eval "\"$skuld\" whatif $base/rules --tenant $base/tenant $args" >"$tmp/out" 2>"$tmp/err";
-         echo "[exit $?]" >>"$tmp/out"; cat "$tmp/err" >>"$tmp/out")
-        exp="$d/expected"
-        if [ "${UPDATE:-}" = 1 ] && [ $first = 1 ]; then cp "$tmp/out" "$exp"; fi
-        if [ -f "$exp" ] && cmp -s "$tmp/out" "$exp"; then ok; else
-            bad "$label/whatif/$base"; diff -u "$exp" "$tmp/out" | head -n 30; fi
-    done
+    # evaluation and what-if goldens
+    golden_dirs eval
+    golden_dirs whatif
 
     # scripted tests (properties, bad input, CLI behaviour)
     for s in tests/scripts/*.sh; do
