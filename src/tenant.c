@@ -100,6 +100,13 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
     for (size_t i = 0; i < row.count; i++) {
         size_t len = row.fields[i].len;
         const char *h = trim(row.fields[i].text, &len);
+        /* a byte-order mark in front of a later header name (columns pasted together);
+         * a second one at the very start stays an error */
+        if (i > 0 && len >= 3 && (unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB &&
+            (unsigned char)h[2] == 0xBF) {
+            h += 3;
+            len -= 3;
+        }
         for (int c = 0; c < ncols; c++) {
             if (strlen(names[c]) != len || strncmp(h, names[c], len) != 0) continue;
             if (f->col[c] >= 0) {
