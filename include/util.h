@@ -34,6 +34,10 @@ void sb_free(StrBuf *sb);
 /* Grows *items (of elem_size bytes) so that index `need - 1` fits; 0 on no memory. */
 int grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
 
+/* The 1-based line and byte column of offset `off` in text (for errors found before a
+ * file is parsed: a NUL byte, invalid UTF-8). */
+void text_position(const char *text, size_t off, int *line, int *column);
+
 /* Whether s has the 8-4-4-4-12 hexadecimal form of a GUID. */
 int is_guid(const char *s);
 

@@ -316,11 +316,8 @@ static int catalog_write(const char *path, FILE *out, FILE *repairs, DiagList *d
     }
     size_t bad;
     if (!utf8_valid(buf, len, &bad)) {
-        int line = 1, column = 1;
-        for (size_t i = 0; i < bad; i++) {
-            if (buf[i] == '\n') { line++; column = 1; }
-            else column++;
-        }
+        int line, column;
+        text_position(buf, bad, &line, &column);
         diag_add_file(diags, SEV_ERROR, path, line, column, "catalog", "save the file as UTF-8",
                       "invalid UTF-8 (byte 0x%02x)", (unsigned char)buf[bad]);
         free(buf);

@@ -32,11 +32,8 @@ void rules_free(RuleSet *rs)
 /* Location of byte `off` of a file, for errors found before parsing. */
 static SkLoc offset_loc(const SourceFile *f, int file, size_t off)
 {
-    int line = 1, col = 1;
-    for (size_t i = 0; i < off && i < f->len; i++) {
-        if (f->text[i] == '\n') { line++; col = 1; }
-        else col++;
-    }
+    int line, col;
+    text_position(f->text, off < f->len ? off : f->len, &line, &col);
     SkLoc loc = { file, line, col, line, col };
     return loc;
 }

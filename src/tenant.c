@@ -73,12 +73,9 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
     }
     size_t bad;
     if (!utf8_valid(f->buf, f->len, &bad)) {
-        unsigned line = 1, column = 1;
-        for (size_t i = 0; i < bad; i++) {
-            if (f->buf[i] == '\n') { line++; column = 1; }
-            else column++;
-        }
-        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)column, "tenant", "save the file as UTF-8",
+        int line, column;
+        text_position(f->buf, bad, &line, &column);
+        diag_add_file(ld->diags, SEV_ERROR, f->path, line, column, "tenant", "save the file as UTF-8",
                       "invalid UTF-8 (byte 0x%02x)", (unsigned char)f->buf[bad]);
         csv_close(f);
         return -1;

@@ -110,6 +110,17 @@ int grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
     return 1;
 }
 
+void text_position(const char *text, size_t off, int *line, int *column)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') { l++; c = 1; }
+        else c++;
+    }
+    *line = l;
+    *column = c;
+}
+
 int is_guid(const char *s)
 {
     static const int parts[] = { 8, 4, 4, 4, 12 };
