@@ -15,6 +15,7 @@
  * runs `skuld eval rules/ --tenant DIR` (and lint, and a whatif from the current state).
  */
 #include "fuzz_common.h"
+#include "fuzz_tenant.h"
 
 #include "diag.h"
 #include "eval.h"
@@ -48,42 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     FILE *sink = fz_devnull();
-    fz_policy_reset(fp);
-    DiagList diags;
-    diag_init(&diags, &fp->rs.sources);
-    Tenant *t = tenant_load(dir, fp->p, &diags);
-    diag_print_text(&diags, sink);
-    diag_print_json(&diags, sink);
-    if (t && diags.errors == 0) {
-        EvalState *st = eval_new(fp->p, t);
-        eval_run(st);
-        ReportOptions ro = { 0, NULL, NULL };
-        report_eval_json(st, sink, &ro);
-        report_eval_text(st, sink, &ro);
-        report_eval_graph(st, sink);
-        state_write(st, sink);
-
-        DiagList findings;
-        diag_init(&findings, &fp->rs.sources);
-        findings.limit = 0;
-        LintConfig cfg;
-        lint_config_init(&cfg);
-        lint_run(&fp->rs, fp->p, st, &findings);
-        lint_filter(&findings, &cfg);
-        diag_print_text(&findings, sink);
-        lint_write_sarif(&findings, sink);
-        lint_config_free(&cfg);
-        diag_free(&findings);
-        eval_free(st);
-
-        /* whatif --baseline current: the rows of licenses.csv with a group */
-        EvalState *cur = eval_new(fp->p, t);
-        whatif_baseline_current(cur);
-        Snapshot *snap = snapshot_take(cur);
-        snapshot_free(snap);
-        eval_free(cur);
-    }
-    tenant_free(t);
-    diag_free(&diags);
+    fz_exercise_tenant(fp, dir, sink);
     return 0;
 }

@@ -13,6 +13,7 @@
  * groups FILE.json (tests/scripts/fuzz_regressions.sh; the file must end in .json).
  */
 #include "fuzz_common.h"
+#include "fuzz_tenant.h"
 
 #include "diag.h"
 #include "eval.h"
@@ -31,43 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = fz_path("tenant.json");
     fz_write(path, data, size);
     FILE *sink = fz_devnull();
-
-    fz_policy_reset(fp);
-    DiagList diags;
-    diag_init(&diags, &fp->rs.sources);
-    Tenant *t = tenant_load(path, fp->p, &diags);
-    diag_print_text(&diags, sink);
-    diag_print_json(&diags, sink);
-    if (t && diags.errors == 0) {
-        EvalState *st = eval_new(fp->p, t);
-        eval_run(st);
-        ReportOptions ro = { 0, NULL, NULL };
-        report_eval_json(st, sink, &ro);
-        report_eval_text(st, sink, &ro);
-        report_eval_graph(st, sink);
-        state_write(st, sink);
-
-        DiagList findings;
-        diag_init(&findings, &fp->rs.sources);
-        findings.limit = 0;
-        LintConfig cfg;
-        lint_config_init(&cfg);
-        lint_run(&fp->rs, fp->p, st, &findings);
-        lint_filter(&findings, &cfg);
-        diag_print_text(&findings, sink);
-        lint_write_sarif(&findings, sink);
-        lint_config_free(&cfg);
-        diag_free(&findings);
-        eval_free(st);
-
-        EvalState *cur = eval_new(fp->p, t);
-        whatif_baseline_current(cur);
-        Snapshot *snap = snapshot_take(cur);
-        snapshot_free(snap);
-        eval_free(cur);
-    }
-    tenant_free(t);
-    diag_free(&diags);
+    fz_exercise_tenant(fp, path, sink);
 
     /* skuld import groups FILE.json */
     SourceSet isources;
