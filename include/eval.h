@@ -18,6 +18,7 @@
 #define SKULD_EVAL_H
 
 #include <stdint.h>
+#include "planset.h"
 #include "policy.h"
 #include "tenant.h"
 
@@ -51,6 +52,7 @@ typedef struct {
 typedef struct {
     uint32_t product;
     uint32_t next;              /* the user's next holding, or EVAL_NONE */
+    uint32_t plans;             /* the union of its sources' plans: a set of EvalState.sets */
     uint32_t via_first, via_last;   /* group sources, in processing order (ViaNode list) */
     uint8_t direct;             /* a direct licence gives it */
     const bitword *direct_enabled;  /* what the direct licence enables */
@@ -79,7 +81,7 @@ typedef struct EvalStateTag {
     int64_t *seats;             /* per product; SEATS_UNLIMITED */
     Holding *holdings;
     uint32_t nholdings, holdings_cap;
-    bitword *plan_pool;         /* plan_words words per holding: the union of its sources */
+    PlanSets sets;              /* every distinct plan set a holding has had */
     ViaNode *via;
     uint32_t nvia, via_cap;
     uint32_t *user_first;       /* per user: first holding, or EVAL_NONE */
@@ -119,9 +121,10 @@ void eval_finish(EvalState *st);
 /* The user's effective usage location (S1), or -1. */
 int eval_user_country(const EvalState *st, uint32_t user);
 
-static inline bitword *eval_holding_plans(const EvalState *st, uint32_t h)
+/* The plans of holding h: valid until the state changes. */
+static inline const bitword *eval_holding_plans(const EvalState *st, uint32_t h)
 {
-    return st->plan_pool + (size_t)h * st->p->plan_words;
+    return planset_bits(&st->sets, st->holdings[h].plans);
 }
 
 /* The user's holding of product, or EVAL_NONE. */

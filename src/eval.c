@@ -60,6 +60,7 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
         st->groups[g].nmembers = t->members[g].nusers;
     }
     st->trace_user = UINT32_MAX;
+    planset_init(&st->sets, p->plan_words);
     for (uint32_t u = 0; u < t->nusers; u++) {
         st->country[u] = t->users[u].country;
         st->user_first[u] = EVAL_NONE;
@@ -87,7 +88,7 @@ void eval_free(EvalState *st)
     free(st->violations);
     free(st->user_violations);
     free(st->holdings);
-    free(st->plan_pool);
+    planset_free(&st->sets);
     free(st->via);
     free(st->user_first);
     free(st->user_mailbox);
@@ -124,7 +125,7 @@ EvalState *eval_clone(const EvalState *st)
     c->country = copy_of(st->country, t->nusers + 1, sizeof *c->country);
     c->seats = copy_of(st->seats, p->nproducts + 1, sizeof *c->seats);
     c->holdings = copy_of(st->holdings, st->holdings_cap, sizeof *c->holdings);
-    c->plan_pool = copy_of(st->plan_pool, (size_t)st->holdings_cap * p->plan_words, sizeof *c->plan_pool);
+    planset_copy(&c->sets, &st->sets);
     c->via = copy_of(st->via, st->via_cap, sizeof *c->via);
     c->user_first = copy_of(st->user_first, t->nusers + 1, sizeof *c->user_first);
     c->user_mailbox = copy_of(st->user_mailbox, t->nusers + 1, 1);
@@ -182,15 +183,11 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
 {
     uint32_t h = eval_find_holding(st, user, product);
     if (h != EVAL_NONE) return h;
-    size_t words = st->p->plan_words;
     if (st->nholdings == st->holdings_cap) {
         uint32_t cap = st->holdings_cap ? st->holdings_cap * 2 : 1024;
         Holding *hs = realloc(st->holdings, (size_t)cap * sizeof *hs);
         if (!hs) fatal_oom();
         st->holdings = hs;
-        bitword *pool = realloc(st->plan_pool, (size_t)cap * words * sizeof *pool);
-        if (!pool) fatal_oom();
-        st->plan_pool = pool;
         st->holdings_cap = cap;
     }
     h = st->nholdings++;
@@ -200,8 +197,8 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
     hd->via_first = hd->via_last = EVAL_NONE;
     hd->direct = 0;
     hd->direct_enabled = NULL;
+    hd->plans = PLANSET_EMPTY;
     st->user_first[user] = h;
-    bitset_zero(eval_holding_plans(st, h), words);
     st->consumed[product]++;
     return h;
 }
@@ -247,7 +244,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     if (prev == EVAL_NONE) hd->via_first = n;
     else st->via[prev].next = n;
     if (cur == EVAL_NONE) hd->via_last = n;
-    bitset_or(eval_holding_plans(st, h), enabled, st->p->plan_words);
+    hd->plans = planset_union(&st->sets, hd->plans, enabled);
     if (!st->user_mailbox[user] && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
         refresh_mailbox(st, user);
 }
@@ -255,15 +252,14 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
 void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
     Holding *hd = &st->holdings[h];
-    bitword *plans = eval_holding_plans(st, h);
-    size_t words = st->p->plan_words;
-    bitset_zero(plans, words);
-    if (hd->direct) bitset_or(plans, hd->direct_enabled, words);
+    uint32_t plans = PLANSET_EMPTY;
+    if (hd->direct) plans = planset_union(&st->sets, plans, hd->direct_enabled);
     hd->via_last = EVAL_NONE;
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
-        bitset_or(plans, st->via[v].enabled, words);
+        plans = planset_union(&st->sets, plans, st->via[v].enabled);
         hd->via_last = v;
     }
+    hd->plans = plans;
     if (!hd->direct && hd->via_first == EVAL_NONE) {
         /* no source left: the user no longer holds it, the seat is free */
         uint32_t *link = &st->user_first[user];
@@ -600,7 +596,7 @@ static void apply_direct(EvalState *st)
         uint32_t h = eval_hold(st, d->user, d->product);
         st->holdings[h].direct = 1;
         st->holdings[h].direct_enabled = d->enabled;
-        bitset_or(eval_holding_plans(st, h), d->enabled, st->p->plan_words);
+        st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, d->enabled);
         if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
             refresh_mailbox(st, d->user);
     }
@@ -815,14 +811,11 @@ static void presize(EvalState *st)
     for (uint32_t g = 0; g < st->p->ngroups; g++)
         if (st->groups[g].nassigns) pairs += (size_t)st->groups[g].nmembers * st->groups[g].nassigns;
     if (pairs > UINT32_MAX / 2) pairs = UINT32_MAX / 2;
-    size_t words = st->p->plan_words;
     uint32_t want = (uint32_t)pairs + 1024;
     if (want > st->holdings_cap) {
         Holding *hs = realloc(st->holdings, (size_t)want * sizeof *hs);
-        bitword *pool = hs ? realloc(st->plan_pool, (size_t)want * words * sizeof *pool) : NULL;
-        if (hs) st->holdings = hs;
-        if (pool) {
-            st->plan_pool = pool;
+        if (hs) {
+            st->holdings = hs;
             st->holdings_cap = want;
         }
     }
@@ -852,10 +845,7 @@ void eval_run(EvalState *st)
             if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_first[gv->members[m + 16]]);
             if (m + 8 < gv->nmembers) {
                 uint32_t h = st->user_first[gv->members[m + 8]];
-                if (h != EVAL_NONE) {
-                    __builtin_prefetch(&st->holdings[h]);
-                    __builtin_prefetch(eval_holding_plans(st, h));
-                }
+                if (h != EVAL_NONE) __builtin_prefetch(&st->holdings[h]);
                 __builtin_prefetch(&st->user_mailbox[gv->members[m + 8]]);
             }
             process_pair(st, gv->members[m], g);
