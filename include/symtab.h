@@ -8,7 +8,10 @@
  * could use): loading a million users does several million lookups, and uthash's
  * chained buckets with a malloc per entry cost 10x more there (docs/PERFORMANCE.md).
  * This is open addressing with linear probing over a power-of-two table, keys copied
- * into one growing arena, a 64-bit FNV-1a hash kept per entry.
+ * into one growing arena, a 64-bit hash kept per entry and its high half in the slot,
+ * so a probe reads the entry (and the key) only when the slot's half matches. Lookups
+ * in bulk (name_index_find_many) overlap their memory accesses: a table of a million
+ * names is read at random places, and each access waits for memory.
  *
  * Ownership: the index owns its key copies; name_index_free releases everything.
  */
@@ -26,7 +29,7 @@ typedef struct {
 } NameEntry;
 
 typedef struct {
-    uint32_t *slots;    /* entry index + 1; 0 = empty */
+    uint64_t *slots;    /* high 32 bits of the hash << 32 | entry index + 1; 0 = empty */
     size_t mask;        /* slot count - 1 (0 when no table yet) */
     NameEntry *entries; /* insertion order */
     size_t count, entries_cap;
@@ -44,6 +47,10 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len);
 /* Stores key -> value unless key is present: returns the existing value then, else -1
  * (inserted). -2 on no memory. */
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value);
+/* Looks up n keys at once: out[i] = the value of keys[i] (lens[i] bytes), or -1. The
+ * same result as n calls of name_index_find, faster for large tables. */
+void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,
+                          int64_t *out);
 /* Calls fn for each key in insertion order (keys as stored: folded when folding). */
 void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx);
 

@@ -56,7 +56,8 @@ typedef struct {
 typedef struct {
     TenantUser *users;
     uint32_t nusers;
-    uint32_t *user_proxies;         /* proxy address ids, per user ranges */
+    uint32_t *user_proxies;         /* proxy address ids, per user ranges (users.csv: only the
+                                       addresses another user lists too; no other can clash) */
     uint32_t nproxy_refs;
     uint32_t nproxies;              /* distinct addresses (case-insensitive) */
     char **proxy_text;              /* address id -> the address as first written */
@@ -69,6 +70,8 @@ typedef struct {
     uint32_t ninherited;
     NameIndex user_index;           /* user id (case-insensitive) -> index */
     NameIndex group_names;          /* every group of members.csv and the rules */
+    char *users_text;               /* users.csv's bytes, which the users' ids point into (CSV;
+                                       NULL when each id is its own allocation) */
     char *dir;                      /* the directory (or Graph JSON file) it came from */
     char **graph_user_ids;          /* Graph: per user, its object id (else NULL) */
     char **graph_group_ids;         /* Graph: per group (members' index), its object id (else NULL) */

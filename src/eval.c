@@ -813,14 +813,14 @@ static void presize(EvalState *st)
     if (pairs > UINT32_MAX / 2) pairs = UINT32_MAX / 2;
     uint32_t want = (uint32_t)pairs + 1024;
     if (want > st->holdings_cap) {
-        Holding *hs = realloc(st->holdings, (size_t)want * sizeof *hs);
+        Holding *hs = mem_huge(realloc(st->holdings, (size_t)want * sizeof *hs), (size_t)want * sizeof *hs);
         if (hs) {
             st->holdings = hs;
             st->holdings_cap = want;
         }
     }
     if (want > st->via_cap) {
-        ViaNode *v = realloc(st->via, (size_t)want * sizeof *v);
+        ViaNode *v = mem_huge(realloc(st->via, (size_t)want * sizeof *v), (size_t)want * sizeof *v);
         if (v) {
             st->via = v;
             st->via_cap = want;

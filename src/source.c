@@ -29,8 +29,10 @@ void source_set_free(SourceSet *set)
 /* Reads an open regular file whole into a NUL-terminated buffer. */
 static char *read_all(int fd, size_t size_hint, size_t max_bytes, size_t *len, int *err)
 {
-    size_t cap = size_hint + 1 > 4096 ? size_hint + 1 : 4096, used = 0;
-    char *buf = malloc(cap);
+    /* room for the whole file, the NUL and one more byte, so that the read that finds
+     * the end does not grow (and copy) the buffer */
+    size_t cap = size_hint + 2 > 4096 ? size_hint + 2 : 4096, used = 0;
+    char *buf = mem_huge(malloc(cap), cap);
     if (!buf) { *err = ENOMEM; return NULL; }
     for (;;) {
         if (used + 1 >= cap) {

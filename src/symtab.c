@@ -1,5 +1,6 @@
 /* symtab.c — open-addressing name-to-index maps (see symtab.h). */
 #include "symtab.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,15 +51,20 @@ static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, si
     return 1;
 }
 
+#define SLOT_TAG(h) ((h) & 0xffffffff00000000ULL)
+#define SLOT_ENTRY(s) ((uint32_t)(s) - 1)
+
 /* The slot holding key, or the empty slot where it would go. */
 static size_t probe(const NameIndex *ix, const char *key, size_t len, uint64_t h)
 {
     size_t i = (size_t)h & ix->mask;
     for (;;) {
-        uint32_t s = ix->slots[i];
+        uint64_t s = ix->slots[i];
         if (!s) return i;
-        const NameEntry *e = &ix->entries[s - 1];
-        if (e->hash == h && same_key(ix, e, key, len)) return i;
+        if (SLOT_TAG(s) == SLOT_TAG(h)) {
+            const NameEntry *e = &ix->entries[SLOT_ENTRY(s)];
+            if (e->hash == h && same_key(ix, e, key, len)) return i;
+        }
         i = (i + 1) & ix->mask;
     }
 }
@@ -67,8 +73,44 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
 {
     if (!ix->mask) return -1;
     uint64_t h = hash_key(key, len, ix->fold_case);
-    uint32_t s = ix->slots[probe(ix, key, len, h)];
-    return s ? ix->entries[s - 1].value : -1;
+    uint64_t s = ix->slots[probe(ix, key, len, h)];
+    return s ? ix->entries[SLOT_ENTRY(s)].value : -1;
+}
+
+/* Batches of this many keys have their table accesses in flight together. */
+#define FIND_BATCH 32
+
+void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,
+                          int64_t *out)
+{
+    if (!ix->mask) {
+        for (size_t i = 0; i < n; i++) out[i] = -1;
+        return;
+    }
+    uint64_t hash[FIND_BATCH];
+    uint64_t slot[FIND_BATCH];
+    for (size_t base = 0; base < n; base += FIND_BATCH) {
+        size_t m = n - base < FIND_BATCH ? n - base : FIND_BATCH;
+        /* 1: hashes, and the slots they start at */
+        for (size_t k = 0; k < m; k++) {
+            hash[k] = hash_key(keys[base + k], lens[base + k], ix->fold_case);
+            __builtin_prefetch(&ix->slots[(size_t)hash[k] & ix->mask]);
+        }
+        /* 2: the entries those slots name */
+        for (size_t k = 0; k < m; k++) {
+            slot[k] = ix->slots[(size_t)hash[k] & ix->mask];
+            if (slot[k] && SLOT_TAG(slot[k]) == SLOT_TAG(hash[k])) __builtin_prefetch(&ix->entries[SLOT_ENTRY(slot[k])]);
+        }
+        /* 3: their keys */
+        for (size_t k = 0; k < m; k++)
+            if (slot[k] && SLOT_TAG(slot[k]) == SLOT_TAG(hash[k]))
+                __builtin_prefetch(ix->keys + ix->entries[SLOT_ENTRY(slot[k])].key);
+        /* 4: compare (collisions and misses probe on, rarely far) */
+        for (size_t k = 0; k < m; k++) {
+            uint64_t s = ix->slots[probe(ix, keys[base + k], lens[base + k], hash[k])];
+            out[base + k] = s ? ix->entries[SLOT_ENTRY(s)].value : -1;
+        }
+    }
 }
 
 /* Grows the table to at least `want` slots (a power of two; load factor stays at most
@@ -78,15 +120,16 @@ static int resize_table(NameIndex *ix, size_t want)
     size_t slots = 64;
     while (slots < want) slots *= 2;
     if (slots <= ix->mask + 1 && ix->mask) return 1;
-    uint32_t *table = calloc(slots, sizeof *table);
+    uint64_t *table = mem_huge(calloc(slots, sizeof *table), slots * sizeof *table);
     if (!table) return 0;
     free(ix->slots);
     ix->slots = table;
     ix->mask = slots - 1;
     for (size_t k = 0; k < ix->count; k++) {
-        size_t i = (size_t)ix->entries[k].hash & ix->mask;
+        uint64_t h = ix->entries[k].hash;
+        size_t i = (size_t)h & ix->mask;
         while (ix->slots[i]) i = (i + 1) & ix->mask;
-        ix->slots[i] = (uint32_t)(k + 1);
+        ix->slots[i] = SLOT_TAG(h) | (uint32_t)(k + 1);
     }
     return 1;
 }
@@ -96,7 +139,7 @@ void name_index_reserve(NameIndex *ix, size_t n)
     if (n > UINT32_MAX / 4) return;
     resize_table(ix, n * 2);
     if (n > ix->entries_cap) {
-        NameEntry *grown = realloc(ix->entries, n * sizeof *grown);
+        NameEntry *grown = mem_huge(realloc(ix->entries, n * sizeof *grown), n * sizeof *grown);
         if (grown) {
             ix->entries = grown;
             ix->entries_cap = n;
@@ -110,7 +153,7 @@ int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value
     if ((ix->count + 1) * 2 > ix->mask + 1 && !resize_table(ix, (ix->mask + 1) * 2)) return -2;
     uint64_t h = hash_key(key, len, ix->fold_case);
     size_t slot = probe(ix, key, len, h);
-    if (ix->slots[slot]) return ix->entries[ix->slots[slot] - 1].value;
+    if (ix->slots[slot]) return ix->entries[SLOT_ENTRY(ix->slots[slot])].value;
     if (ix->count == ix->entries_cap) {
         size_t cap = ix->entries_cap ? ix->entries_cap * 2 : 64;
         NameEntry *grown = realloc(ix->entries, cap * sizeof *grown);
@@ -135,7 +178,7 @@ int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value
     e->hash = h;
     e->value = value;
     ix->keys_len += len + 1;
-    ix->slots[slot] = (uint32_t)(++ix->count);
+    ix->slots[slot] = SLOT_TAG(h) | (uint32_t)(++ix->count);
     return -1;
 }
 

@@ -199,6 +199,150 @@ void tenant_add_proxy(void *ctx, const char *item, size_t n)
     t->user_proxies[t->nproxy_refs++] = (uint32_t)id;
 }
 
+/* One proxy address of a user, while users.csv is read. */
+typedef struct {
+    uint64_t hash;              /* of the address, case folded */
+    uint32_t user, len;
+    const char *text;           /* as written, in the file's bytes */
+} ProxySeen;
+
+typedef struct {
+    ProxySeen *seen;
+    size_t n, cap;
+    uint32_t user;
+} ProxyList;
+
+static uint64_t fold_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        h ^= c >= 'A' && c <= 'Z' ? c + 32u : c;
+        h *= 0x100000001b3ULL;
+    }
+    h ^= h >> 31;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+static void note_proxy(void *ctx, const char *item, size_t n)
+{
+    ProxyList *pl = ctx;
+    if (n > UINT32_MAX) n = UINT32_MAX;
+    if (!grow_array((void **)&pl->seen, &pl->cap, pl->n + 1, sizeof *pl->seen)) fatal_oom();
+    pl->seen[pl->n++] = (ProxySeen){ fold_hash(item, n), pl->user, (uint32_t)n, item };
+}
+
+static int same_address(const ProxySeen *a, const ProxySeen *b)
+{
+    if (a->hash != b->hash || a->len != b->len) return 0;
+    for (uint32_t i = 0; i < a->len; i++) {
+        unsigned char x = (unsigned char)a->text[i], y = (unsigned char)b->text[i];
+        if (x >= 'A' && x <= 'Z') x += 32;
+        if (y >= 'A' && y <= 'Z') y += 32;
+        if (x != y) return 0;
+    }
+    return 1;
+}
+
+/* Stable LSD radix sort of the addresses by the top 33 bits of their hash (three
+ * passes of 11 bits), then each run of equal top bits by (hash, user): equal
+ * addresses end up together, in users.csv order. */
+static void sort_proxies(ProxySeen *seen, size_t n)
+{
+    ProxySeen *tmp = mem_huge(malloc((n ? n : 1) * sizeof *tmp), n * sizeof *tmp);
+    if (!tmp) fatal_oom();
+    ProxySeen *from = seen, *to = tmp;
+    for (int shift = 31; shift <= 53; shift += 11) {
+        size_t count[2049] = {0};
+        for (size_t i = 0; i < n; i++) count[((from[i].hash >> shift) & 2047) + 1]++;
+        for (size_t d = 1; d < 2049; d++) count[d] += count[d - 1];
+        for (size_t i = 0; i < n; i++) to[count[(from[i].hash >> shift) & 2047]++] = from[i];
+        ProxySeen *t = from; from = to; to = t;
+    }
+    if (from != seen) memcpy(seen, from, n * sizeof *seen);
+    free(tmp);
+    for (size_t i = 1; i < n; i++) {
+        ProxySeen x = seen[i];
+        size_t k = i;
+        while (k > 0 && (seen[k - 1].hash > x.hash || (seen[k - 1].hash == x.hash && seen[k - 1].user > x.user))) {
+            seen[k] = seen[k - 1];
+            k--;
+        }
+        seen[k] = x;
+    }
+}
+
+typedef struct { uint32_t user, order, address; } ProxyRef;
+
+static int cmp_proxy_ref(const void *x, const void *y)
+{
+    const ProxyRef *a = x, *b = y;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Keeps the addresses that two or more users list (only those can clash, S5.2), each
+ * named as first written, and gives each user its shared addresses in the order it
+ * lists them. Every address's text lies in `base` (the file's bytes), so its offset
+ * there is its place in users.csv. */
+static void keep_shared_proxies(Tenant *t, ProxyList *pl, const char *base)
+{
+    ProxySeen *seen = pl->seen;
+    size_t n = pl->n;
+    sort_proxies(seen, n);
+    ProxyRef *refs = NULL;
+    size_t nrefs = 0, refs_cap = 0, text_cap = 0;
+    uint8_t *taken = NULL;      /* per entry of a run: already grouped */
+    size_t taken_cap = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && seen[j].hash == seen[i].hash) j++;
+        if (j - i > 1) {
+            if (!grow_array((void **)&taken, &taken_cap, j - i, 1)) fatal_oom();
+            memset(taken, 0, j - i);
+            for (size_t a = i; a < j; a++) {
+                if (taken[a - i]) continue;
+                /* the entries of run [i, j) with the same address as entry a */
+                uint32_t users = 0, last_user = UINT32_MAX;
+                for (size_t b = a; b < j; b++)
+                    if (!taken[b - i] && same_address(&seen[a], &seen[b]) && seen[b].user != last_user) {
+                        users++;
+                        last_user = seen[b].user;
+                    }
+                uint32_t id = t->nproxies;
+                last_user = UINT32_MAX;
+                for (size_t b = a; b < j; b++) {
+                    if (taken[b - i] || !same_address(&seen[a], &seen[b])) continue;
+                    taken[b - i] = 1;
+                    if (users < 2 || seen[b].user == last_user) continue;   /* listed twice by one user */
+                    last_user = seen[b].user;
+                    if (!grow_array((void **)&refs, &refs_cap, nrefs + 1, sizeof *refs)) fatal_oom();
+                    refs[nrefs++] = (ProxyRef){ seen[b].user, (uint32_t)(seen[b].text - base), id };
+                }
+                if (users < 2) continue;
+                if (!grow_array((void **)&t->proxy_text, &text_cap, t->nproxies + 1, sizeof *t->proxy_text) ||
+                    !(t->proxy_text[t->nproxies++] = str_ndup(seen[a].text, seen[a].len)))
+                    fatal_oom();
+            }
+        }
+        i = j;
+    }
+    free(taken);
+    /* each user's shared addresses, in the order the user lists them */
+    if (nrefs > 1) qsort(refs, nrefs, sizeof *refs, cmp_proxy_ref);
+    t->user_proxies = malloc((nrefs ? nrefs : 1) * sizeof *t->user_proxies);
+    if (!t->user_proxies) fatal_oom();
+    for (size_t k = 0; k < nrefs; k++) {
+        TenantUser *u = &t->users[refs[k].user];
+        if (!u->nproxies) u->first_proxy = (uint32_t)k;
+        u->nproxies++;
+        t->user_proxies[k] = refs[k].address;
+    }
+    t->nproxy_refs = (uint32_t)nrefs;
+    free(refs);
+}
+
 static int load_users(Loader *ld, const char *dir)
 {
     static const char *const cols[] = { "user", "usage_location", "proxy_addresses" };
@@ -208,17 +352,16 @@ static int load_users(Loader *ld, const char *dir)
     size_t cap = 0;
     unsigned *lines = NULL;
     size_t lines_cap = 0;
-    NameIndex proxies;
-    name_index_init(&proxies, 1);
-    ProxyCtx pc = { t, &proxies, 0, 0, 0 };
+    ProxyList proxies = {0};
     /* the rows are about the lines: size everything once */
     size_t lines_in_file = 0;
     for (const char *c = f.buf; (c = memchr(c, '\n', (size_t)(f.buf + f.len - c))); c++) lines_in_file++;
     name_index_reserve(&t->user_index, lines_in_file + 1);
-    name_index_reserve(&proxies, 2 * lines_in_file + 1);
     if (!grow_array((void **)&t->users, &cap, lines_in_file + 1, sizeof *t->users) ||
-        !grow_array((void **)&lines, &lines_cap, lines_in_file + 1, sizeof *lines))
+        !grow_array((void **)&lines, &lines_cap, lines_in_file + 1, sizeof *lines) ||
+        !grow_array((void **)&proxies.seen, &proxies.cap, 2 * lines_in_file + 1, sizeof *proxies.seen))
         fatal_oom();
+    mem_huge(proxies.seen, proxies.cap * sizeof *proxies.seen);
     CsvRow row;
     int rc;
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
@@ -243,7 +386,9 @@ static int load_users(Loader *ld, const char *dir)
             !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) fatal_oom();
         TenantUser *u = &t->users[t->nusers];
         lines[t->nusers] = row.line;
-        if (!(u->id = str_ndup(id, len))) fatal_oom();
+        /* the id stays in the file's bytes (the tenant keeps them): end it there */
+        u->id = (char *)id;
+        u->id[len] = 0;
         size_t clen;
         const char *country = field(&f, &row, 1, &clen, &column);
         u->country = -1;
@@ -256,14 +401,17 @@ static int load_users(Loader *ld, const char *dir)
         }
         size_t plen;
         const char *proxy_list = field(&f, &row, 2, &plen, NULL);
-        pc.first = t->nproxy_refs;
-        each_item(proxy_list, plen, tenant_add_proxy, &pc);
-        u->first_proxy = pc.first;
-        u->nproxies = t->nproxy_refs - pc.first;
+        proxies.user = t->nusers;
+        each_item(proxy_list, plen, note_proxy, &proxies);
+        u->first_proxy = u->nproxies = 0;
         t->nusers++;
     }
-    name_index_free(&proxies);
+    if (!broken) keep_shared_proxies(t, &proxies, f.buf);
+    free(proxies.seen);
     free(lines);
+    /* the tenant keeps the bytes its user ids point into */
+    t->users_text = f.buf;
+    f.buf = NULL;
     csv_close(&f);
     return !broken;   /* later files would name users never read */
 }
@@ -297,42 +445,77 @@ static int load_members(Loader *ld, const char *dir)
     typedef struct { size_t row; char *name; unsigned column; } Pending;
     Pending *pending = NULL;
     size_t npending = 0, pending_cap = 0;
+    /* members are looked up in batches, so that the table accesses overlap */
+    enum { BATCH = 256 };
+    const char *batch_name[BATCH];
+    size_t batch_len[BATCH], batch_row[BATCH];
+    unsigned batch_column[BATCH];
+    int64_t batch_user[BATCH];
+    size_t nbatch = 0;
+    size_t lines_in_file = 0;
+    for (const char *c = f.buf; (c = memchr(c, '\n', (size_t)(f.buf + f.len - c))); c++) lines_in_file++;
+    if (!grow_array((void **)&rows, &rows_cap, lines_in_file + 1, sizeof *rows)) fatal_oom();
+    mem_huge(rows, rows_cap * sizeof *rows);
+    const char *last_group = NULL;    /* rows come grouped: the previous row's group */
+    size_t last_glen = 0;
+    int64_t last_g = -1;
     CsvRow row;
     int rc;
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
-    while ((rc = csv_next(ld, &f, &row)) != 0) {
-        if (rc < 0) { broken = 1; break; }
+    for (;;) {
+        rc = csv_next(ld, &f, &row);
+        if (rc < 0) broken = 1;
+        if (rc == 1) {
+            size_t glen, mlen;
+            unsigned gcol, mcol;
+            const char *gname = field(&f, &row, 0, &glen, &gcol);
+            const char *member = field(&f, &row, 1, &mlen, &mcol);
+            if (glen == 0 || mlen == 0) {
+                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)(glen ? mcol : gcol), "tenant", NULL,
+                              "empty %s", glen ? "member" : "group name");
+                continue;
+            }
+            int64_t g = last_g;
+            if (!last_group || glen != last_glen || memcmp(gname, last_group, glen) != 0) {
+                g = name_index_put(&groups, gname, glen, ngroups);
+                if (g == -2) fatal_oom();
+                if (g < 0) g = ngroups++;
+                last_group = gname;
+                last_glen = glen;
+                last_g = g;
+            }
+            if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) fatal_oom();
+            MemberRow *mr = &rows[nrows];
+            mr->group = (uint32_t)g;
+            mr->line = row.line;
+            mr->nested = 0;
+            batch_name[nbatch] = member;
+            batch_len[nbatch] = mlen;
+            batch_row[nbatch] = nrows;
+            batch_column[nbatch] = mcol;
+            nbatch++;
+            nrows++;
+        }
         if (rc == 2) continue;
-        size_t glen, mlen;
-        unsigned gcol, mcol;
-        const char *gname = field(&f, &row, 0, &glen, &gcol);
-        const char *member = field(&f, &row, 1, &mlen, &mcol);
-        if (glen == 0 || mlen == 0) {
-            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)(glen ? mcol : gcol), "tenant", NULL,
-                          "empty %s", glen ? "member" : "group name");
-            continue;
+        if (nbatch == BATCH || (rc <= 0 && nbatch)) {
+            name_index_find_many(&t->user_index, nbatch, batch_name, batch_len, batch_user);
+            for (size_t k = 0; k < nbatch; k++) {
+                MemberRow *mr = &rows[batch_row[k]];
+                if (batch_user[k] >= 0) {
+                    mr->member = (uint32_t)batch_user[k];
+                    continue;
+                }
+                if (!grow_array((void **)&pending, &pending_cap, npending + 1, sizeof *pending)) fatal_oom();
+                pending[npending].row = batch_row[k];
+                pending[npending].column = batch_column[k];
+                if (!(pending[npending].name = str_ndup(batch_name[k], batch_len[k]))) fatal_oom();
+                npending++;
+                mr->nested = 1;
+                mr->member = UINT32_MAX;
+            }
+            nbatch = 0;
         }
-        int64_t g = name_index_put(&groups, gname, glen, ngroups);
-        if (g == -2) fatal_oom();
-        if (g < 0) g = ngroups++;
-        if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) fatal_oom();
-        MemberRow *mr = &rows[nrows];
-        mr->group = (uint32_t)g;
-        mr->line = row.line;
-        mr->nested = 0;
-        int64_t u = name_index_find(&t->user_index, member, mlen);
-        if (u >= 0) {
-            mr->member = (uint32_t)u;
-        } else {
-            if (!grow_array((void **)&pending, &pending_cap, npending + 1, sizeof *pending)) fatal_oom();
-            pending[npending].row = nrows;
-            pending[npending].column = mcol;
-            if (!(pending[npending].name = str_ndup(member, mlen))) fatal_oom();
-            npending++;
-            mr->nested = 1;
-            mr->member = UINT32_MAX;
-        }
-        nrows++;
+        if (rc <= 0) break;
     }
     for (size_t i = 0; i < npending; i++) {
         int64_t g = name_index_find(&groups, pending[i].name, strlen(pending[i].name));
@@ -628,7 +811,9 @@ Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const
 void tenant_free(Tenant *t)
 {
     if (!t) return;
-    for (uint32_t i = 0; i < t->nusers; i++) free(t->users[i].id);
+    if (!t->users_text)
+        for (uint32_t i = 0; i < t->nusers; i++) free(t->users[i].id);
+    free(t->users_text);
     free(t->users);
     free(t->user_proxies);
     for (uint32_t i = 0; i < t->nproxies; i++) free(t->proxy_text[i]);

@@ -1,14 +1,31 @@
 /* util.c — shared helpers (see util.h). */
+#define _DEFAULT_SOURCE 1   /* madvise, MADV_HUGEPAGE (mem_huge) */
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 void fatal_oom(void)
 {
     fputs("skuld: fatal: out of memory\n", stderr);
     exit(3);
+}
+
+void *mem_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (p && n >= 2 * huge) {
+        uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+        uintptr_t end = ((uintptr_t)p + n) & ~(huge - 1);
+        if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+    }
+#else
+    (void)n;
+#endif
+    return p;
 }
 
 int vasprintf_portable(char **out, const char *fmt, va_list ap)
@@ -168,6 +185,15 @@ int utf8_valid(const char *s, size_t len, size_t *bad)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* ASCII runs (nearly all of a tenant export) 32 bytes at a time */
+        while (i + 32 <= len) {
+            __builtin_prefetch(p + i + 1024);
+            uint64_t w[4];
+            memcpy(w, p + i, sizeof w);
+            if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) break;
+            i += 32;
+        }
+        if (i >= len) break;
         if (p[i] < 0x80) { i++; continue; }
         size_t n = utf8_seq_len(p + i, len - i);
         if (!n) { *bad = i; return 0; }
