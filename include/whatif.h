@@ -18,9 +18,9 @@
 
 typedef struct {
     uint32_t user, product;
-    bitword *plans;
+    const bitword *plans;       /* into the snapshot's plan_sets */
     uint8_t direct;
-    uint32_t *via;              /* groups, processing order */
+    const uint32_t *via;        /* groups, processing order (into via_pool) */
     uint32_t nvia;
 } SnapAssign;
 
@@ -35,6 +35,8 @@ typedef struct {
 typedef struct {
     SnapAssign *assigns;        /* by user, then product */
     uint32_t nassigns;
+    bitword *plan_sets;         /* the state's plan sets when taken */
+    uint32_t *via_pool;         /* every assignment's groups */
     SnapViolation *violations;  /* report order */
     uint32_t nviolations;
     int64_t *consumed, *seats, *conflict;   /* per product */

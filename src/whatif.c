@@ -394,28 +394,52 @@ Snapshot *snapshot_take(const EvalState *st)
     const Policy *p = st->p;
     Snapshot *s = calloc(1, sizeof *s);
     if (!s) fatal_oom();
-    uint32_t live = 0;
-    for (uint32_t h = 0; h < st->nholdings; h++) live += st->holdings[h].product != EVAL_NONE;
-    s->assigns = calloc((size_t)live + 1, sizeof *s->assigns);
-    if (!s->assigns) fatal_oom();
+    uint32_t live = 0, nvia = 0;
+    for (uint32_t h = 0; h < st->nholdings; h++) {
+        if (st->holdings[h].product == EVAL_NONE) continue;
+        live++;
+        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
+    }
+    s->assigns = mem_huge(calloc((size_t)live + 1, sizeof *s->assigns), ((size_t)live + 1) * sizeof *s->assigns);
+    s->via_pool = malloc(((size_t)nvia + 1) * sizeof *s->via_pool);
+    /* the plan sets as they are now: the assignments point into this copy */
+    size_t set_words = (size_t)st->sets.count * st->sets.words;
+    s->plan_sets = malloc((set_words + 1) * sizeof *s->plan_sets);
+    if (!s->assigns || !s->via_pool || !s->plan_sets) fatal_oom();
+    memcpy(s->plan_sets, st->sets.bits, set_words * sizeof *s->plan_sets);
+    uint32_t held[64], *mine = held, cap = 64, nvia_used = 0;
     for (uint32_t u = 0; u < st->t->nusers; u++) {
-        for (uint32_t prod = 0; prod < p->nproducts; prod++) {
-            uint32_t h = eval_find_holding(st, u, prod);
-            if (h == EVAL_NONE) continue;
+        /* the user's holdings by product (insertion sort: a user holds few) */
+        uint32_t n = 0;
+        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+            if (n == cap) {
+                cap *= 2;
+                uint32_t *grown = mine == held ? malloc(cap * sizeof *grown) : realloc(mine, cap * sizeof *grown);
+                if (!grown) fatal_oom();
+                if (mine == held) memcpy(grown, held, sizeof held);
+                mine = grown;
+            }
+            uint32_t k = n++;
+            while (k > 0 && st->holdings[mine[k - 1]].product > st->holdings[h].product) {
+                mine[k] = mine[k - 1];
+                k--;
+            }
+            mine[k] = h;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            const Holding *hd = &st->holdings[mine[i]];
             SnapAssign *a = &s->assigns[s->nassigns++];
             a->user = u;
-            a->product = prod;
-            a->plans = policy_plan_set(p);
-            if (!a->plans) fatal_oom();
-            memcpy(a->plans, eval_holding_plans(st, h), p->plan_words * sizeof *a->plans);
-            a->direct = st->holdings[h].direct;
-            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) a->nvia++;
-            a->via = malloc(((size_t)a->nvia + 1) * sizeof *a->via);
-            if (!a->via) fatal_oom();
-            uint32_t k = 0;
-            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) a->via[k++] = st->via[v].group;
+            a->product = hd->product;
+            a->plans = s->plan_sets + (size_t)hd->plans * st->sets.words;
+            a->direct = hd->direct;
+            a->via = s->via_pool + nvia_used;
+            for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
+                s->via_pool[nvia_used + a->nvia++] = st->via[v].group;
+            nvia_used += a->nvia;
         }
     }
+    if (mine != held) free(mine);
     s->violations = calloc((size_t)st->nviolations + 1, sizeof *s->violations);
     if (!s->violations) fatal_oom();
     for (uint32_t i = 0; i < st->nviolations; i++) {
@@ -444,15 +468,13 @@ Snapshot *snapshot_take(const EvalState *st)
 void snapshot_free(Snapshot *s)
 {
     if (!s) return;
-    for (uint32_t i = 0; i < s->nassigns; i++) {
-        free(s->assigns[i].plans);
-        free(s->assigns[i].via);
-    }
     for (uint32_t i = 0; i < s->nviolations; i++) {
         free(s->violations[i].detail);
         free(s->violations[i].hint);
     }
     free(s->assigns);
+    free(s->via_pool);
+    free(s->plan_sets);
     free(s->violations);
     free(s->consumed);
     free(s->seats);
@@ -468,12 +490,14 @@ void snapshot_free(Snapshot *s)
  * error failed theirs, and a reprocess never takes a seat away from the others, so no
  * seat can be gone before its turn). Only groups where it says yes get the exact (and
  * costly) trial on a copy of the state. */
-static int might_clear(EvalState *st, uint32_t g, const uint8_t *in_error, const uint32_t *users, uint32_t nusers)
+static int might_clear(EvalState *st, uint32_t g, const uint8_t *in_error, const uint32_t *users, uint32_t nusers,
+                       uint32_t *member_of)
 {
     const GroupView *gv = &st->groups[g];
     /* former members in error: a reprocess takes their state to nothing */
+    for (uint32_t m = 0; m < gv->nmembers; m++) member_of[gv->members[m]] = g + 1;
     for (uint32_t k = 0; k < nusers; k++)
-        if (!eval_is_member(st, users[k], g)) return 1;
+        if (member_of[users[k]] != g + 1) return 1;
     for (uint32_t m = 0; m < gv->nmembers; m++) {
         uint32_t u = gv->members[m];
         if (!in_error[u]) continue;
@@ -493,10 +517,11 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
     const Tenant *t = st->t;
     ReprocessHint *hints = calloc((size_t)p->ngroups + 1, sizeof *hints);
     uint8_t *in_error = calloc((size_t)t->nusers + 1, 1);
+    uint32_t *member_of = calloc((size_t)t->nusers + 1, sizeof *member_of);   /* g + 1: a member of g */
     /* users in error through each group (counting sort of the violations by group) */
     uint32_t *start = calloc((size_t)p->ngroups + 2, sizeof *start);
     uint32_t *users = malloc(((size_t)st->nviolations + 1) * sizeof *users);
-    if (!hints || !in_error || !start || !users) fatal_oom();
+    if (!hints || !in_error || !member_of || !start || !users) fatal_oom();
     for (uint32_t k = 0; k < st->nviolations; k++)
         if (!st->violations[k].dead && st->violations[k].group >= 0) start[st->violations[k].group + 2]++;
     for (uint32_t g = 0; g < p->ngroups; g++) start[g + 2] += start[g + 1];
@@ -509,7 +534,7 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
         if (start[g + 1] == start[g]) continue;
         for (uint32_t k = start[g]; k < start[g + 1]; k++) in_error[users[k]] = 1;
         /* the quick look works on the state as it is: it changes nothing */
-        if (might_clear((EvalState *)st, g, in_error, users + start[g], start[g + 1] - start[g])) {
+        if (might_clear((EvalState *)st, g, in_error, users + start[g], start[g + 1] - start[g], member_of)) {
             EvalState *trial = eval_clone(st);
             eval_reprocess_group(trial, g);
             uint32_t cleared = 0;
@@ -534,6 +559,7 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
     free(start);
     free(users);
     free(in_error);
+    free(member_of);
     return hints;
 }
 
