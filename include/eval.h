@@ -24,6 +24,7 @@
 
 #define EVAL_NONE UINT32_MAX
 #define EVAL_DIRECT (-1)
+#define EVAL_HOLD_CHUNK 4       /* holding slots given to a user at a time */
 
 typedef enum {
     V_COUNT, V_MUTUALLY_EXCLUSIVE, V_DEPENDENCY, V_LOCATION, V_UNIQUENESS, V_OTHER
@@ -79,8 +80,10 @@ typedef struct EvalStateTag {
     GroupView *groups;          /* per policy group */
     int *country;               /* per user: own usage location, -1 none */
     int64_t *seats;             /* per product; SEATS_UNLIMITED */
-    Holding *holdings;
-    uint32_t nholdings, holdings_cap;
+    Holding *holdings;          /* slots, in chunks of EVAL_HOLD_CHUNK per user; a slot not
+                                   held has product EVAL_NONE */
+    uint32_t nholdings, holdings_cap;   /* slots used, allocated */
+    uint32_t nlive;             /* holdings held: the assignments */
     PlanSets sets;              /* every distinct plan set a holding has had */
     ViaNode *via;
     uint32_t nvia, via_cap;

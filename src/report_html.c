@@ -180,7 +180,7 @@ int report_html(const EvalState *st, const WhatifDiff *diff, const char *title, 
     esc(out, title);
     fprintf(out, "</title>\n<style>%s</style>\n</head><body>\n<h1>", style);
     esc(out, title);
-    fprintf(out, "</h1>\n<p>%u users, %u assignments, %u licence errors.</p>\n", st->t->nusers, st->nholdings,
+    fprintf(out, "</h1>\n<p>%u users, %u assignments, %u licence errors.</p>\n", st->t->nusers, st->nlive,
             st->nviolations);
     eval_sections(st, out);
     if (diff) diff_section(diff, out);

@@ -159,7 +159,7 @@ int report_eval_text(const EvalState *st, FILE *out, const ReportOptions *opt)
         int64_t conflicts = 0;
         for (uint32_t i = 0; i < p->nproducts; i++) conflicts += eval_conflict(st, i) > 0;
         fprintf(out, "\n%u user%s, %u assignment%s, %u violation%s", st->t->nusers, st->t->nusers == 1 ? "" : "s",
-                st->nholdings, st->nholdings == 1 ? "" : "s", st->nviolations, st->nviolations == 1 ? "" : "s");
+                st->nlive, st->nlive == 1 ? "" : "s", st->nviolations, st->nviolations == 1 ? "" : "s");
         int first = 1;
         for (int c = 0; c <= V_OTHER; c++) {
             if (!counts[c]) continue;

@@ -418,12 +418,14 @@ static int load_users(Loader *ld, const char *dir)
 
 /* ---- members.csv ---------------------------------------------------------------- */
 
+/* Rows of members.csv come grouped: a run is a stretch of rows of one group. */
 typedef struct {
     uint32_t group;             /* tenant group id */
-    uint32_t member;            /* user index, or tenant group id when nested */
-    uint32_t line;
-    uint8_t nested;
-} MemberRow;
+    uint32_t first, count;      /* rows */
+} MemberRun;
+
+#define NESTED_BIT 0x80000000u  /* a row's member is a group id (nested), not a user */
+#define UNRESOLVED UINT32_MAX   /* a row's member is still to be resolved (or unknown) */
 
 static int load_members(Loader *ld, const char *dir)
 {
@@ -439,8 +441,15 @@ static int load_members(Loader *ld, const char *dir)
         name_index_put(&groups, p->groups[g].name, strlen(p->groups[g].name), ngroups);
         ngroups++;
     }
-    MemberRow *rows = NULL;
-    size_t nrows = 0, rows_cap = 0;
+    /* per row: the member (user index, NESTED_BIT | group, or UNRESOLVED) and its line */
+    size_t lines_in_file = 0;
+    for (const char *c = f.buf; (c = memchr(c, '\n', (size_t)(f.buf + f.len - c))); c++) lines_in_file++;
+    size_t rows_cap = lines_in_file + 1, nrows = 0;
+    uint32_t *row_member = mem_huge(malloc(rows_cap * sizeof *row_member), rows_cap * sizeof *row_member);
+    uint32_t *row_line = mem_huge(malloc(rows_cap * sizeof *row_line), rows_cap * sizeof *row_line);
+    if (!row_member || !row_line) fatal_oom();
+    MemberRun *runs = NULL;
+    size_t nruns = 0, runs_cap = 0;
     /* members that are not users: resolved as groups once every group is known */
     typedef struct { size_t row; char *name; unsigned column; } Pending;
     Pending *pending = NULL;
@@ -452,13 +461,8 @@ static int load_members(Loader *ld, const char *dir)
     unsigned batch_column[BATCH];
     int64_t batch_user[BATCH];
     size_t nbatch = 0;
-    size_t lines_in_file = 0;
-    for (const char *c = f.buf; (c = memchr(c, '\n', (size_t)(f.buf + f.len - c))); c++) lines_in_file++;
-    if (!grow_array((void **)&rows, &rows_cap, lines_in_file + 1, sizeof *rows)) fatal_oom();
-    mem_huge(rows, rows_cap * sizeof *rows);
-    const char *last_group = NULL;    /* rows come grouped: the previous row's group */
+    const char *last_group = NULL;    /* the previous row's group */
     size_t last_glen = 0;
-    int64_t last_g = -1;
     CsvRow row;
     int rc;
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
@@ -475,20 +479,18 @@ static int load_members(Loader *ld, const char *dir)
                               "empty %s", glen ? "member" : "group name");
                 continue;
             }
-            int64_t g = last_g;
             if (!last_group || glen != last_glen || memcmp(gname, last_group, glen) != 0) {
-                g = name_index_put(&groups, gname, glen, ngroups);
-                if (g == -2) fatal_oom();
+                int64_t g = name_index_put(&groups, gname, glen, ngroups);
+                if (g == -2 || ngroups >= NESTED_BIT - 1) fatal_oom();
                 if (g < 0) g = ngroups++;
                 last_group = gname;
                 last_glen = glen;
-                last_g = g;
+                if (!grow_array((void **)&runs, &runs_cap, nruns + 1, sizeof *runs)) fatal_oom();
+                runs[nruns++] = (MemberRun){ (uint32_t)g, (uint32_t)nrows, 0 };
             }
-            if (!grow_array((void **)&rows, &rows_cap, nrows + 1, sizeof *rows)) fatal_oom();
-            MemberRow *mr = &rows[nrows];
-            mr->group = (uint32_t)g;
-            mr->line = row.line;
-            mr->nested = 0;
+            if (nrows == rows_cap) fatal_oom();   /* more rows than lines: cannot be */
+            runs[nruns - 1].count++;
+            row_line[nrows] = row.line;
             batch_name[nbatch] = member;
             batch_len[nbatch] = mlen;
             batch_row[nbatch] = nrows;
@@ -500,18 +502,13 @@ static int load_members(Loader *ld, const char *dir)
         if (nbatch == BATCH || (rc <= 0 && nbatch)) {
             name_index_find_many(&t->user_index, nbatch, batch_name, batch_len, batch_user);
             for (size_t k = 0; k < nbatch; k++) {
-                MemberRow *mr = &rows[batch_row[k]];
-                if (batch_user[k] >= 0) {
-                    mr->member = (uint32_t)batch_user[k];
-                    continue;
-                }
+                row_member[batch_row[k]] = batch_user[k] >= 0 ? (uint32_t)batch_user[k] : UNRESOLVED;
+                if (batch_user[k] >= 0) continue;
                 if (!grow_array((void **)&pending, &pending_cap, npending + 1, sizeof *pending)) fatal_oom();
                 pending[npending].row = batch_row[k];
                 pending[npending].column = batch_column[k];
                 if (!(pending[npending].name = str_ndup(batch_name[k], batch_len[k]))) fatal_oom();
                 npending++;
-                mr->nested = 1;
-                mr->member = UINT32_MAX;
             }
             nbatch = 0;
         }
@@ -520,56 +517,57 @@ static int load_members(Loader *ld, const char *dir)
     for (size_t i = 0; i < npending; i++) {
         int64_t g = name_index_find(&groups, pending[i].name, strlen(pending[i].name));
         if (g < 0 && !broken)
-            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)rows[pending[i].row].line, (int)pending[i].column,
+            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row_line[pending[i].row], (int)pending[i].column,
                           "tenant", "a member is a user id of users.csv or a group name",
                           "unknown member '%s': not a user of users.csv nor a group", pending[i].name);
-        else
-            rows[pending[i].row].member = (uint32_t)g;
+        else if (g >= 0)
+            row_member[pending[i].row] = NESTED_BIT | (uint32_t)g;
         free(pending[i].name);
     }
     free(pending);
-    /* Stable counting sort by group, then drop repeats with stamps. */
-    uint32_t *start = calloc((size_t)ngroups + 1, sizeof *start);
-    MemberRow *sorted = malloc((nrows ? nrows : 1) * sizeof *sorted);
-    uint32_t *user_stamp = calloc((size_t)t->nusers + 1, sizeof *user_stamp);
+    /* each group's runs in file order (counting sort of the runs by group) */
+    uint32_t *run_start = calloc((size_t)ngroups + 2, sizeof *run_start);
+    uint32_t *by_group = malloc((nruns ? nruns : 1) * sizeof *by_group);
+    uint32_t *user_stamp = mem_huge(calloc((size_t)t->nusers + 1, sizeof *user_stamp), ((size_t)t->nusers + 1) * 4);
     uint32_t *group_stamp = calloc((size_t)ngroups + 1, sizeof *group_stamp);
-    if (!start || !sorted || !user_stamp || !group_stamp) fatal_oom();
-    for (size_t i = 0; i < nrows; i++) start[rows[i].group + 1]++;
-    for (uint32_t g = 0; g < ngroups; g++) start[g + 1] += start[g];
-    uint32_t *fill = malloc(((size_t)ngroups + 1) * sizeof *fill);
-    if (!fill) fatal_oom();
-    memcpy(fill, start, ((size_t)ngroups + 1) * sizeof *fill);
-    for (size_t i = 0; i < nrows; i++) sorted[fill[rows[i].group]++] = rows[i];
-    free(fill);
-    /* every group gets its members: the rules' groups have the ids 0 .. p->ngroups - 1 */
+    if (!run_start || !by_group || !user_stamp || !group_stamp) fatal_oom();
+    for (size_t r = 0; r < nruns; r++) run_start[runs[r].group + 2]++;
+    for (uint32_t g = 0; g < ngroups; g++) run_start[g + 2] += run_start[g + 1];
+    for (size_t r = 0; r < nruns; r++) by_group[run_start[runs[r].group + 1]++] = (uint32_t)r;
+    /* every group gets its members: the rules' groups have the ids 0 .. p->ngroups - 1;
+     * a repeated row is dropped (the first keeps its place) */
     t->members = calloc((size_t)ngroups + 1, sizeof *t->members);
     if (!t->members) fatal_oom();
     t->ngroups = ngroups;
     for (uint32_t g = 0; g < ngroups; g++) {
         GroupMembers *gm = &t->members[g];
-        if (gm && start[g + 1] > start[g]) {
-            gm->users = malloc((start[g + 1] - start[g]) * sizeof *gm->users);
-            if (!gm->users) fatal_oom();
-        }
-        for (uint32_t i = start[g]; i < start[g + 1]; i++) {
-            MemberRow *mr = &sorted[i];
-            if (mr->member == UINT32_MAX) continue;
-            uint32_t *stamp = mr->nested ? &group_stamp[mr->member] : &user_stamp[mr->member];
-            if (*stamp == g + 1) {
-                diag_add_file(ld->diags, SEV_WARNING, f.path, (int)mr->line, 1, "tenant-repeat", NULL,
-                              "repeated membership row ignored (the first keeps its place)");
-                continue;
+        size_t total = 0;
+        for (uint32_t k = run_start[g]; k < run_start[g + 1]; k++) total += runs[by_group[k]].count;
+        if (total && !(gm->users = malloc(total * sizeof *gm->users))) fatal_oom();
+        for (uint32_t k = run_start[g]; k < run_start[g + 1]; k++) {
+            const MemberRun *run = &runs[by_group[k]];
+            for (uint32_t i = run->first; i < run->first + run->count; i++) {
+                uint32_t m = row_member[i];
+                if (m == UNRESOLVED) continue;
+                uint32_t *stamp = m & NESTED_BIT ? &group_stamp[m & ~NESTED_BIT] : &user_stamp[m];
+                if (*stamp == g + 1) {
+                    diag_add_file(ld->diags, SEV_WARNING, f.path, (int)row_line[i], 1, "tenant-repeat", NULL,
+                                  "repeated membership row ignored (the first keeps its place)");
+                    continue;
+                }
+                *stamp = g + 1;
+                if (m & NESTED_BIT) gm->nnested++;
+                else gm->users[gm->nusers++] = m;
             }
-            *stamp = g + 1;
-            if (mr->nested) gm->nnested++;
-            else gm->users[gm->nusers++] = mr->member;
         }
     }
-    free(start);
-    free(sorted);
+    free(run_start);
+    free(by_group);
     free(user_stamp);
     free(group_stamp);
-    free(rows);
+    free(runs);
+    free(row_member);
+    free(row_line);
     t->group_names = groups;   /* every group name of members.csv and the rules */
     csv_close(&f);
     return !broken;
