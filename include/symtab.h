@@ -47,6 +47,12 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len);
 /* Stores key -> value unless key is present: returns the existing value then, else -1
  * (inserted). -2 on no memory. */
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value);
+/* The hash of a key as this index computes it, and a hint that the key will be put
+ * or looked up soon (the slot is fetched meanwhile): for loading in bulk. */
+uint64_t name_index_hash(const NameIndex *ix, const char *key, size_t len);
+void name_index_prefetch(const NameIndex *ix, uint64_t hash);
+/* name_index_put with the key's hash already computed by name_index_hash. */
+int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64_t hash, int64_t value);
 /* Looks up n keys at once: out[i] = the value of keys[i] (lens[i] bytes), or -1. The
  * same result as n calls of name_index_find, faster for large tables. */
 void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,

@@ -259,6 +259,10 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     st->via[n].enabled = enabled;
     st->via[n].kept = (uint8_t)kept;
     uint32_t prev = EVAL_NONE, cur = hd->via_first;
+    if (hd->via_last != EVAL_NONE && st->group_rank[st->via[hd->via_last].group] < st->group_rank[g]) {
+        prev = hd->via_last;    /* a full pass adds sources in processing order: at the end */
+        cur = EVAL_NONE;
+    }
     while (cur != EVAL_NONE && st->group_rank[st->via[cur].group] < st->group_rank[g]) {
         prev = cur;
         cur = st->via[cur].next;

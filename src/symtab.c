@@ -147,11 +147,25 @@ void name_index_reserve(NameIndex *ix, size_t n)
     }
 }
 
+uint64_t name_index_hash(const NameIndex *ix, const char *key, size_t len)
+{
+    return hash_key(key, len, ix->fold_case);
+}
+
+void name_index_prefetch(const NameIndex *ix, uint64_t hash)
+{
+    if (ix->mask) __builtin_prefetch(&ix->slots[(size_t)hash & ix->mask], 1);
+}
+
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value)
+{
+    return name_index_put_hashed(ix, key, len, hash_key(key, len, ix->fold_case), value);
+}
+
+int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64_t h, int64_t value)
 {
     if (len > UINT32_MAX || ix->count >= UINT32_MAX - 1) return -2;
     if ((ix->count + 1) * 2 > ix->mask + 1 && !resize_table(ix, (ix->mask + 1) * 2)) return -2;
-    uint64_t h = hash_key(key, len, ix->fold_case);
     size_t slot = probe(ix, key, len, h);
     if (ix->slots[slot]) return ix->entries[SLOT_ENTRY(ix->slots[slot])].value;
     if (ix->count == ix->entries_cap) {

@@ -362,49 +362,77 @@ static int load_users(Loader *ld, const char *dir)
         !grow_array((void **)&proxies.seen, &proxies.cap, 2 * lines_in_file + 1, sizeof *proxies.seen))
         fatal_oom();
     mem_huge(proxies.seen, proxies.cap * sizeof *proxies.seen);
+    /* rows are read in batches: their ids' table slots are fetched together */
+    enum { BATCH = 64 };
+    struct {
+        const char *id, *country, *proxies;
+        size_t len, clen, plen;
+        unsigned line, column, ccolumn;
+        uint64_t hash;
+    } batch[BATCH];
+    size_t nbatch = 0;
     CsvRow row;
     int rc;
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
-    while ((rc = csv_next(ld, &f, &row)) != 0) {
-        if (rc < 0) { broken = 1; break; }
-        if (rc == 2) continue;
-        size_t len;
-        unsigned column;
-        const char *id = field(&f, &row, 0, &len, &column);
-        if (len == 0) {
-            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant", NULL, "empty user id");
-            continue;
+    for (;;) {
+        rc = csv_next(ld, &f, &row);
+        if (rc < 0) broken = 1;
+        if (rc == 1) {
+            size_t len;
+            unsigned column;
+            const char *id = field(&f, &row, 0, &len, &column);
+            if (len == 0) {
+                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant", NULL,
+                              "empty user id");
+                continue;
+            }
+            batch[nbatch].id = id;
+            batch[nbatch].len = len;
+            batch[nbatch].line = row.line;
+            batch[nbatch].column = column;
+            batch[nbatch].country = field(&f, &row, 1, &batch[nbatch].clen, &batch[nbatch].ccolumn);
+            batch[nbatch].proxies = field(&f, &row, 2, &batch[nbatch].plen, NULL);
+            nbatch++;
         }
-        int64_t prev = name_index_put(&t->user_index, id, len, t->nusers);
-        if (prev == -2) fatal_oom();
-        if (prev >= 0) {
-            diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant", NULL,
-                          "duplicate user '%.*s' (first at line %u)", (int)len, id, lines[prev]);
-            continue;
+        if (rc == 2 || (rc == 1 && nbatch < BATCH)) continue;
+        for (size_t k = 0; k < nbatch; k++) {
+            batch[k].hash = name_index_hash(&t->user_index, batch[k].id, batch[k].len);
+            name_index_prefetch(&t->user_index, batch[k].hash);
         }
-        if (!grow_array((void **)&t->users, &cap, t->nusers + 1, sizeof *t->users) ||
-            !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) fatal_oom();
-        TenantUser *u = &t->users[t->nusers];
-        lines[t->nusers] = row.line;
-        /* the id stays in the file's bytes (the tenant keeps them): end it there */
-        u->id = (char *)id;
-        u->id[len] = 0;
-        size_t clen;
-        const char *country = field(&f, &row, 1, &clen, &column);
-        u->country = -1;
-        if (clen) {
-            u->country = country_index(country, clen);
-            if (u->country < 0)
-                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)row.line, (int)column, "tenant",
-                              "usage_location is a two-letter ISO 3166-1 code, or empty for none",
-                              "unknown country code '%.*s'", (int)(clen > 20 ? 20 : clen), country);
+        for (size_t k = 0; k < nbatch; k++) {
+            const char *id = batch[k].id;
+            size_t len = batch[k].len;
+            int64_t prev = name_index_put_hashed(&t->user_index, id, len, batch[k].hash, t->nusers);
+            if (prev == -2) fatal_oom();
+            if (prev >= 0) {
+                diag_add_file(ld->diags, SEV_ERROR, f.path, (int)batch[k].line, (int)batch[k].column, "tenant", NULL,
+                              "duplicate user '%.*s' (first at line %u)", (int)len, id, lines[prev]);
+                continue;
+            }
+            if (!grow_array((void **)&t->users, &cap, t->nusers + 1, sizeof *t->users) ||
+                !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) fatal_oom();
+            TenantUser *u = &t->users[t->nusers];
+            lines[t->nusers] = batch[k].line;
+            /* the id stays in the file's bytes (the tenant keeps them): end it there */
+            u->id = (char *)id;
+            u->id[len] = 0;
+            size_t clen = batch[k].clen;
+            const char *country = batch[k].country;
+            u->country = -1;
+            if (clen) {
+                u->country = country_index(country, clen);
+                if (u->country < 0)
+                    diag_add_file(ld->diags, SEV_ERROR, f.path, (int)batch[k].line, (int)batch[k].ccolumn, "tenant",
+                                  "usage_location is a two-letter ISO 3166-1 code, or empty for none",
+                                  "unknown country code '%.*s'", (int)(clen > 20 ? 20 : clen), country);
+            }
+            proxies.user = t->nusers;
+            each_item(batch[k].proxies, batch[k].plen, note_proxy, &proxies);
+            u->first_proxy = u->nproxies = 0;
+            t->nusers++;
         }
-        size_t plen;
-        const char *proxy_list = field(&f, &row, 2, &plen, NULL);
-        proxies.user = t->nusers;
-        each_item(proxy_list, plen, note_proxy, &proxies);
-        u->first_proxy = u->nproxies = 0;
-        t->nusers++;
+        nbatch = 0;
+        if (rc <= 0) break;
     }
     if (!broken) keep_shared_proxies(t, &proxies, f.buf);
     free(proxies.seen);
