@@ -99,6 +99,9 @@ typedef struct EvalStateTag {
     uint32_t trace_user;        /* explain: the user whose pairs are traced (UINT32_MAX: none) */
     void (*trace)(struct EvalStateTag *st, uint32_t group, void *ctx);   /* called before each of its pairs */
     void *trace_ctx;
+    uint32_t *direct_users;     /* users who have held a direct licence (repeats possible) */
+    uint32_t ndirect_users;
+    size_t direct_users_cap;
     void **owned;               /* assignment arrays and bitsets made by scenario edits */
     uint32_t nowned;
     size_t owned_cap;
@@ -151,6 +154,8 @@ void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t
 
 /* The user's holding of product, created (no sources, one seat consumed) if absent. */
 uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product);
+/* Records that the user now holds a direct licence (call whenever one is given). */
+void eval_note_direct(EvalState *st, uint32_t user);
 /* Adds group g as a source of holding h. */
 void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept);
 /* Recomputes holding h's plans from its sources; drops it (freeing the seat) when it

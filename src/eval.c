@@ -97,6 +97,7 @@ void eval_free(EvalState *st)
     free(st->proxy_users);
     free(st->consumed);
     free(st->group_rank);
+    free(st->direct_users);
     free(st);
 }
 
@@ -137,6 +138,7 @@ EvalState *eval_clone(const EvalState *st)
     c->violations = copy_of(st->violations, st->violations_cap, sizeof *c->violations);
     for (uint32_t i = 0; i < c->nviolations; i++) c->violations[i].detail = c->violations[i].hint = NULL;
     c->user_violations = copy_of(st->user_violations, t->nusers + 1, sizeof *c->user_violations);
+    c->direct_users = copy_of(st->direct_users, st->direct_users_cap, sizeof *c->direct_users);
     c->owned = NULL;            /* the assignment arrays stay the original's */
     c->nowned = c->owned_cap = 0;
     return c;
@@ -623,6 +625,7 @@ static void apply_direct(EvalState *st)
         const DirectLicense *d = &st->t->direct[i];
         uint32_t h = eval_hold(st, d->user, d->product);
         st->holdings[h].direct = 1;
+        eval_note_direct(st, d->user);
         st->holdings[h].direct_enabled = d->enabled;
         st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, d->enabled);
         if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
@@ -707,11 +710,33 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
 }
 
 /* S3 findings for every direct licence, replacing earlier ones (W5). */
+void eval_note_direct(EvalState *st, uint32_t user)
+{
+    if (st->ndirect_users && st->direct_users[st->ndirect_users - 1] == user) return;
+    if (!grow_array((void **)&st->direct_users, &st->direct_users_cap, (size_t)st->ndirect_users + 1,
+                    sizeof *st->direct_users))
+        fatal_oom();
+    st->direct_users[st->ndirect_users++] = user;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Only users who ever held a direct licence can have one now or a finding of one. */
 static void check_direct(EvalState *st)
 {
     bitword *all = policy_plan_set(st->p), *scratch = policy_plan_set(st->p);
     if (!all || !scratch) fatal_oom();
-    for (uint32_t u = 0; u < st->t->nusers; u++) {
+    uint32_t n = 0;
+    if (st->ndirect_users > 1) qsort(st->direct_users, st->ndirect_users, sizeof *st->direct_users, cmp_u32);
+    for (uint32_t i = 0; i < st->ndirect_users; i++)
+        if (!n || st->direct_users[n - 1] != st->direct_users[i]) st->direct_users[n++] = st->direct_users[i];
+    st->ndirect_users = n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = st->direct_users[i];
         eval_clear_violations(st, u, EVAL_DIRECT, EVAL_NONE, 1u << VK_DIRECT);
         for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next)
             if (st->holdings[h].direct) check_direct_licence(st, u, h, all, scratch);
@@ -739,18 +764,25 @@ static void finish_count_hints(EvalState *st)
     }
     free(last);
     char **hints = calloc((size_t)p->nproducts + 1, sizeof *hints);
-    uint32_t *by_group = calloc((size_t)p->ngroups + 1, sizeof *by_group);
-    if (!hints || !by_group) fatal_oom();
+    /* who holds the seats of each product users wait for: one pass over the holdings */
+    uint32_t *slot = malloc(((size_t)p->nproducts + 1) * sizeof *slot);   /* product -> row, or NONE */
+    uint32_t nwait = 0;
+    if (!hints || !slot) fatal_oom();
+    for (uint32_t prod = 0; prod < p->nproducts; prod++) slot[prod] = waiting[prod] ? nwait++ : EVAL_NONE;
+    size_t row = (size_t)p->ngroups + 1;   /* per waited-for product: groups, then direct */
+    uint32_t *held_by = calloc((size_t)nwait * row + 1, sizeof *held_by);
+    if (!held_by) fatal_oom();
+    for (uint32_t h = 0; nwait && h < st->nholdings; h++) {
+        uint32_t prod = st->holdings[h].product;
+        if (prod == EVAL_NONE || slot[prod] == EVAL_NONE) continue;
+        uint32_t *counts = held_by + (size_t)slot[prod] * row;
+        if (st->holdings[h].direct) counts[p->ngroups]++;
+        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) counts[st->via[v].group]++;
+    }
     for (uint32_t prod = 0; prod < p->nproducts; prod++) {
         if (!waiting[prod]) continue;
-        uint32_t direct = 0;
-        memset(by_group, 0, ((size_t)p->ngroups + 1) * sizeof *by_group);
-        for (uint32_t h = 0; h < st->nholdings; h++) {
-            if (st->holdings[h].product != prod) continue;
-            if (st->holdings[h].direct) direct++;
-            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
-                by_group[st->via[v].group]++;
-        }
+        uint32_t *by_group = held_by + (size_t)slot[prod] * row;
+        uint32_t direct = by_group[p->ngroups];
         StrBuf held = {0};
         if (direct) sb_printf(&held, "%u user%s with a direct licence", direct, direct == 1 ? "" : "s");
         /* the three groups holding most seats, then how many more */
@@ -779,6 +811,8 @@ static void finish_count_hints(EvalState *st)
         free(free_text);
         free(held_text);
     }
+    free(held_by);
+    free(slot);
     for (uint32_t i = 0; i < st->nviolations; i++) {
         Violation *v = &st->violations[i];
         if (v->dead || v->code != V_COUNT || v->group < 0) continue;
@@ -787,7 +821,6 @@ static void finish_count_hints(EvalState *st)
     }
     for (uint32_t prod = 0; prod < p->nproducts; prod++) free(hints[prod]);
     free(hints);
-    free(by_group);
     free(waiting);
 }
 

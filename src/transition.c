@@ -21,6 +21,7 @@ void eval_hold_direct(EvalState *st, uint32_t user, uint32_t product, const bitw
 {
     uint32_t h = eval_hold(st, user, product);
     st->holdings[h].direct = 1;
+    eval_note_direct(st, user);
     st->holdings[h].direct_enabled = enabled;
     eval_refresh_holding(st, user, h);
 }
@@ -354,6 +355,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
     }
     h = eval_hold(st, user, product);
     st->holdings[h].direct = 1;
+    eval_note_direct(st, user);
     st->holdings[h].direct_enabled = enabled;
     eval_refresh_holding(st, user, h);
 }
