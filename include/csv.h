@@ -23,7 +23,8 @@
 #include <stdio.h>
 
 typedef struct {
-    const char *text;   /* NUL-terminated, unquoted; points into the caller's buffer */
+    const char *text;   /* unquoted; NUL-terminated in the caller's buffer (csv_reader_new), or
+                           not terminated (csv_reader_new_const: use len) */
     size_t len;
     unsigned line;      /* 1-based line where the field starts */
     unsigned column;    /* 1-based byte column where the field starts (its quote, if quoted) */
@@ -39,6 +40,11 @@ typedef struct CsvReader CsvReader;
 
 /* A reader over data[0..len); data[len] must exist and be writable. NULL on no memory. */
 CsvReader *csv_reader_new(char *data, size_t len);
+/* A reader that never writes to data (a read-only file mapping): data[len] must be a
+ * readable NUL. Its fields are NOT NUL-terminated (use len); a quoted field holding ""
+ * is an unescaped copy owned by the reader (freed with it). NULL on no memory or
+ * when data[len] is not NUL. */
+CsvReader *csv_reader_new_const(const char *data, size_t len);
 void csv_reader_free(CsvReader *reader);
 
 /* Reads the next row into *row: 1 = a row, 0 = end of input, -1 = malformed input

@@ -56,6 +56,19 @@ int source_add_text(SourceSet *set, const char *name, char *text, size_t len);
  * NUL-terminated buffer the caller frees; NULL with errbuf set on failure. */
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbuf, size_t errlen);
 
+/* A whole file for reading only: mapped from the page cache where it can be (no copy,
+ * no fresh memory: a tenant export of hundreds of megabytes is read in place), else
+ * read into memory. data[len] is a readable NUL either way. */
+typedef struct {
+    const char *data;
+    size_t len;
+    size_t map_len;             /* bytes mapped (0: data is a malloc'd copy) */
+} FileView;
+
+/* 0, or -1 with errbuf set (as file_read_all). */
+int file_view_open(FileView *v, const char *path, size_t max_bytes, char *errbuf, size_t errlen);
+void file_view_close(FileView *v);
+
 /* Line `line` (1-based) of file `file`, without its line end: *len bytes at the result.
  * NULL when out of range. */
 const char *source_line(SourceSet *set, int file, int line, size_t *len);

@@ -57,7 +57,10 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
  * same result as n calls of name_index_find, faster for large tables. */
 void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,
                           int64_t *out);
-/* Calls fn for each key in insertion order (keys as stored: folded when folding). */
+/* The key of the entry-th insertion, as it was written (NUL-terminated; valid until
+ * the next put). */
+const char *name_index_key(const NameIndex *ix, size_t entry);
+/* Calls fn for each key in insertion order (keys as they were written). */
 void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx);
 
 #endif

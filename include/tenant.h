@@ -70,8 +70,8 @@ typedef struct {
     uint32_t ninherited;
     NameIndex user_index;           /* user id (case-insensitive) -> index */
     NameIndex group_names;          /* every group of members.csv and the rules */
-    char *users_text;               /* users.csv's bytes, which the users' ids point into (CSV;
-                                       NULL when each id is its own allocation) */
+    int ids_in_index;               /* users' ids are user_index's copies (CSV), not allocations
+                                       of their own (Graph) */
     char *dir;                      /* the directory (or Graph JSON file) it came from */
     char **graph_user_ids;          /* Graph: per user, its object id (else NULL) */
     char **graph_group_ids;         /* Graph: per group (members' index), its object id (else NULL) */

@@ -29,6 +29,9 @@ struct CsvReader {
     unsigned err_line;
     unsigned err_column;
     char empty[1];        /* stands in for the buffer when data is NULL and len 0 */
+    int readonly;         /* csv_reader_new_const: fields are not terminated, nothing is written */
+    char **copies;        /* readonly: unescaped copies of quoted fields with "" */
+    size_t ncopies, copies_cap;
 };
 
 enum { STOP_NUL = 1, STOP_QUOTE = 2, STOP_COMMA = 3, STOP_LF = 4, STOP_CR = 5 };
@@ -111,7 +114,7 @@ CsvReader *csv_reader_new(char *data, size_t len)
     if (!r) return NULL;
     r->data = data ? data : r->empty;
     r->end = r->data + len;
-    *r->end = '\0';
+    if (*r->end != '\0') *r->end = '\0';   /* (a const buffer has its NUL already) */
     r->pos = r->data;
     if (len >= 3 && (unsigned char)r->data[0] == 0xEF
         && (unsigned char)r->data[1] == 0xBB && (unsigned char)r->data[2] == 0xBF)
@@ -121,10 +124,27 @@ CsvReader *csv_reader_new(char *data, size_t len)
     return r;
 }
 
+CsvReader *csv_reader_new_const(const char *data, size_t len)
+{
+    if (data && data[len] != '\0') return NULL;
+    /* the reader only reads through data: the casts below never lead to a write */
+    CsvReader *r = csv_reader_new(data ? (char *)data : NULL, data ? len : 0);
+    if (r) r->readonly = 1;
+    return r;
+}
+
+static void free_copies(CsvReader *r)
+{
+    for (size_t i = 0; i < r->ncopies; i++) free(r->copies[i]);
+    r->ncopies = 0;
+}
+
 /* Frees the reader and its field array (not the caller's buffer); NULL is a no-op. */
 void csv_reader_free(CsvReader *reader)
 {
     if (!reader) return;
+    free_copies(reader);
+    free(reader->copies);
     free(reader->fields);
     free(reader);
 }
@@ -133,8 +153,11 @@ void csv_reader_free(CsvReader *reader)
  * NUL-terminating the text; on success fills *f, leaves *pp on the byte after the
  * closing quote and returns 0; on malformed input records the error and returns -1.
  * Updates the reader's line and line start for line ends inside the field. */
+static int parse_quoted_const(CsvReader *r, char **pp, CsvField *f);
+
 static int parse_quoted(CsvReader *r, char **pp, CsvField *f)
 {
+    if (r->readonly) return parse_quoted_const(r, pp, f);
     char *q = *pp;                      /* the opening quote */
     unsigned q_line = r->line;
     unsigned q_column = column_of(r->line_start, q);
@@ -176,6 +199,74 @@ static int parse_quoted(CsvReader *r, char **pp, CsvField *f)
             return fail(r, "NUL byte in data", r->line, column_of(r->line_start, p));
         }
     }
+}
+
+/* parse_quoted for a const buffer: the text stays where it is, unless it holds ""
+ * escapes: then an unescaped copy holds it, kept as long as the reader (like the
+ * buffer's own fields, it may be used after later rows are read). */
+static int parse_quoted_const(CsvReader *r, char **pp, CsvField *f)
+{
+    char *q = *pp;
+    unsigned q_line = r->line;
+    unsigned q_column = column_of(r->line_start, q);
+    char *p = q + 1;
+    int escapes = 0;
+    f->line = q_line;
+    f->column = q_column;
+    for (;;) {
+        p = scan(quoted_stop, p);
+        switch (quoted_stop[(unsigned char)*p]) {
+        case STOP_QUOTE:
+            if (p[1] == '"') {
+                escapes++;
+                p += 2;
+                continue;
+            }
+            break;
+        case STOP_LF:
+            p++;
+            r->line = next_line(r->line);
+            r->line_start = p;
+            continue;
+        case STOP_CR:
+            p++;
+            if (*p == '\n') p++;
+            r->line = next_line(r->line);
+            r->line_start = p;
+            continue;
+        default:
+            if (p == r->end) return fail(r, "quoted field never ends", q_line, q_column);
+            return fail(r, "NUL byte in data", r->line, column_of(r->line_start, p));
+        }
+        break;
+    }
+    /* p: the closing quote */
+    size_t raw = (size_t)(p - (q + 1));
+    if (!escapes) {
+        f->text = q + 1;
+        f->len = raw;
+    } else {
+        if (r->ncopies == r->copies_cap) {
+            size_t cap = r->copies_cap ? r->copies_cap * 2 : 4;
+            char **grown = realloc(r->copies, cap * sizeof *grown);
+            if (!grown) return fail(r, "out of memory", q_line, q_column);
+            r->copies = grown;
+            r->copies_cap = cap;
+        }
+        char *copy = malloc(raw + 1);
+        if (!copy) return fail(r, "out of memory", q_line, q_column);
+        size_t n = 0;
+        for (const char *c = q + 1; c < p; c++) {
+            copy[n++] = *c;
+            if (*c == '"') c++;         /* "" -> " */
+        }
+        copy[n] = '\0';
+        r->copies[r->ncopies++] = copy;
+        f->text = copy;
+        f->len = n;
+    }
+    *pp = p + 1;
+    return 0;
 }
 
 /* Skips empty lines, then splits one record into r->fields, NUL-terminating each
@@ -227,7 +318,7 @@ static int parse_row(CsvReader *r, size_t *count_out, unsigned *row_line)
             if (stop == STOP_NUL && p != r->end)
                 return fail(r, "NUL byte in data", r->line, column_of(r->line_start, p));
             f->len = (size_t)(p - f->text);
-            *p = '\0';                  /* over the delimiter, already classified */
+            if (!r->readonly) *p = '\0';   /* over the delimiter, already classified */
         }
         count++;
         if (stop != STOP_COMMA) break;

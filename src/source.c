@@ -1,4 +1,5 @@
 /* source.c — reading rule files whole, once, and finding their lines. */
+#define _DEFAULT_SOURCE 1   /* MAP_POPULATE */
 #include "source.h"
 #include "util.h"
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +102,53 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbu
         else snprintf(errbuf, errlen, "cannot read '%s': %s", path, strerror(err));
     }
     return text;
+}
+
+int file_view_open(FileView *v, const char *path, size_t max_bytes, char *errbuf, size_t errlen)
+{
+    memset(v, 0, sizeof *v);
+    struct stat st;
+    int fd = open_regular(path, &st, "a file", errbuf, errlen);
+    if (fd < 0) return -1;
+    size_t size = (size_t)st.st_size;
+    long page = sysconf(_SC_PAGESIZE);
+    if (max_bytes && size > max_bytes) {
+        close(fd);
+        snprintf(errbuf, errlen, "'%s' is larger than the limit of %zu bytes", path, max_bytes);
+        return -1;
+    }
+    /* Mapped only when the last page has room for the NUL after the data (the kernel
+     * fills the rest of that page with zeros). A file that changes size while it is
+     * mapped could fault: tenant exports are not written while being read. */
+    if (size > 0 && page > 0 && size % (size_t)page != 0) {
+        void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (m != MAP_FAILED) {
+            close(fd);
+            v->data = m;
+            v->len = size;
+            v->map_len = size;
+            return 0;
+        }
+    }
+    int err = 0;
+    size_t len = 0;
+    char *text = read_all(fd, size, max_bytes, &len, &err);
+    close(fd);
+    if (!text) {
+        if (err == EFBIG) snprintf(errbuf, errlen, "'%s' is larger than the limit of %zu bytes", path, max_bytes);
+        else snprintf(errbuf, errlen, "cannot read '%s': %s", path, strerror(err));
+        return -1;
+    }
+    v->data = text;
+    v->len = len;
+    return 0;
+}
+
+void file_view_close(FileView *v)
+{
+    if (v->map_len) munmap((void *)v->data, v->map_len);
+    else free((void *)v->data);
+    memset(v, 0, sizeof *v);
 }
 
 SourceStatus source_load(SourceSet *set, const char *path, int included_from, SkLoc include_loc,

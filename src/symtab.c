@@ -47,7 +47,7 @@ static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, si
     const char *stored = ix->keys + e->key;
     if (!ix->fold_case) return memcmp(stored, key, len) == 0;
     for (size_t i = 0; i < len; i++)
-        if ((unsigned char)stored[i] != fold((unsigned char)key[i], 1)) return 0;
+        if (fold((unsigned char)stored[i], 1) != fold((unsigned char)key[i], 1)) return 0;
     return 1;
 }
 
@@ -184,7 +184,7 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
         ix->keys_cap = cap;
     }
     char *stored = ix->keys + ix->keys_len;
-    for (size_t i = 0; i < len; i++) stored[i] = (char)fold((unsigned char)key[i], ix->fold_case);
+    memcpy(stored, key, len);
     stored[len] = 0;
     NameEntry *e = &ix->entries[ix->count];
     e->key = ix->keys_len;
@@ -194,6 +194,11 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
     ix->keys_len += len + 1;
     ix->slots[slot] = SLOT_TAG(h) | (uint32_t)(++ix->count);
     return -1;
+}
+
+const char *name_index_key(const NameIndex *ix, size_t entry)
+{
+    return ix->keys + ix->entries[entry].key;
 }
 
 void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx)

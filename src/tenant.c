@@ -18,7 +18,8 @@
 /* One CSV file being read: its bytes, reader and the columns a loader asked for. */
 typedef struct {
     char *path;
-    char *buf;
+    FileView view;              /* the file's bytes, never written (read in place) */
+    const char *buf;
     size_t len;
     CsvReader *reader;
     int col[MAX_COLS];          /* field index of each requested column, -1 if absent */
@@ -35,7 +36,7 @@ typedef struct {
 static void csv_close(CsvFile *f)
 {
     csv_reader_free(f->reader);
-    free(f->buf);
+    if (f->buf) file_view_close(&f->view);
     free(f->path);
     memset(f, 0, sizeof *f);
 }
@@ -65,7 +66,10 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         return 0;
     }
     char err[512];
-    f->buf = file_read_all(f->path, MAX_TENANT_FILE, &f->len, err, sizeof err);
+    if (file_view_open(&f->view, f->path, MAX_TENANT_FILE, err, sizeof err) == 0) {
+        f->buf = f->view.data;
+        f->len = f->view.len;
+    }
     if (!f->buf) {
         diag_add_file(ld->diags, SEV_ERROR, f->path, 0, 0, "tenant", NULL, "%s", err);
         csv_close(f);
@@ -80,7 +84,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         csv_close(f);
         return -1;
     }
-    f->reader = csv_reader_new(f->buf, f->len);
+    f->reader = csv_reader_new_const(f->buf, f->len);
     if (!f->reader) fatal_oom();
     CsvRow row;
     int rc = csv_read_row(f->reader, &row);
@@ -413,9 +417,7 @@ static int load_users(Loader *ld, const char *dir)
                 !grow_array((void **)&lines, &lines_cap, t->nusers + 1, sizeof *lines)) fatal_oom();
             TenantUser *u = &t->users[t->nusers];
             lines[t->nusers] = batch[k].line;
-            /* the id stays in the file's bytes (the tenant keeps them): end it there */
-            u->id = (char *)id;
-            u->id[len] = 0;
+            u->id = NULL;           /* set from the index below, which keeps a copy */
             size_t clen = batch[k].clen;
             const char *country = batch[k].country;
             u->country = -1;
@@ -437,9 +439,9 @@ static int load_users(Loader *ld, const char *dir)
     if (!broken) keep_shared_proxies(t, &proxies, f.buf);
     free(proxies.seen);
     free(lines);
-    /* the tenant keeps the bytes its user ids point into */
-    t->users_text = f.buf;
-    f.buf = NULL;
+    /* each user's id is the index's copy of it (the index is complete now) */
+    for (uint32_t u = 0; u < t->nusers; u++) t->users[u].id = (char *)name_index_key(&t->user_index, u);
+    t->ids_in_index = 1;
     csv_close(&f);
     return !broken;   /* later files would name users never read */
 }
@@ -837,9 +839,8 @@ Tenant *tenant_load_with(const char *dir, Policy *policy, DiagList *diags, const
 void tenant_free(Tenant *t)
 {
     if (!t) return;
-    if (!t->users_text)
+    if (!t->ids_in_index)
         for (uint32_t i = 0; i < t->nusers; i++) free(t->users[i].id);
-    free(t->users_text);
     free(t->users);
     free(t->user_proxies);
     for (uint32_t i = 0; i < t->nproxies; i++) free(t->proxy_text[i]);

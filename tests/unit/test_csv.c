@@ -594,9 +594,11 @@ static unsigned count_line_ends(const char *s, size_t len)
     return n;
 }
 
-static void test_large_round_trip(void **state)
+/* Encodes BIG_ROWS rows of every shape, reads them back and checks each field, its
+ * line and column; with readonly, through csv_reader_new_const, which must leave the
+ * bytes as they were (fields there are not terminated). */
+static void round_trip(int readonly)
 {
-    (void)state;
     size_t cap = (size_t)BIG_ROWS * BIG_COLS * 80;
     char *src = malloc(cap);
     unsigned *lines = malloc(sizeof(unsigned) * BIG_ROWS * BIG_COLS);
@@ -648,7 +650,17 @@ static void test_large_round_trip(void **state)
     }
 
     char *buf;
-    CsvReader *reader = open_reader(src, len, &buf);
+    CsvReader *reader;
+    if (readonly) {
+        buf = malloc(len + 1);
+        assert_non_null(buf);
+        memcpy(buf, src, len);
+        buf[len] = '\0';
+        reader = csv_reader_new_const(buf, len);
+        assert_non_null(reader);
+    } else {
+        reader = open_reader(src, len, &buf);
+    }
     CsvRow row;
     unsigned seen_lines = 0;
     for (unsigned r = 0; r < BIG_ROWS; r++) {
@@ -661,7 +673,7 @@ static void test_large_round_trip(void **state)
             const CsvField *f = &row.fields[c];
             assert_int_equal(f->len, n);
             assert_memory_equal(f->text, v, n);
-            assert_int_equal(f->text[n], '\0');
+            if (!readonly) assert_int_equal(f->text[n], '\0');
             assert_int_equal(f->line, lines[r * BIG_COLS + c]);
             assert_int_equal(f->column, cols[r * BIG_COLS + c]);
             seen_lines += count_line_ends(f->text, f->len);
@@ -672,6 +684,7 @@ static void test_large_round_trip(void **state)
     /* the last field ends on the last line of the input */
     const CsvField *last = &row.fields[BIG_COLS - 1];
     assert_int_equal(last->line + count_line_ends(last->text, last->len), line);
+    if (readonly) assert_memory_equal(buf, src, len);   /* not a byte written */
 
     close_reader(reader, buf);
     free(src);
@@ -680,10 +693,45 @@ static void test_large_round_trip(void **state)
     free(row_lines);
 }
 
+static void test_large_round_trip(void **state)
+{
+    (void)state;
+    round_trip(0);
+}
+
+static void test_const_round_trip_writes_nothing(void **state)
+{
+    (void)state;
+    round_trip(1);
+}
+
+/* A const reader's unescaped copy stays valid after later rows are read. */
+static void test_const_copies_outlive_rows(void **state)
+{
+    (void)state;
+    static const char src[] = "\"a\"\"b\",x\nc,d\n";
+    CsvReader *r = csv_reader_new_const(src, sizeof src - 1);
+    assert_non_null(r);
+    CsvRow row;
+    next_row(r, &row, 1, 2);
+    const char *first = row.fields[0].text;
+    assert_int_equal(row.fields[0].len, 3);
+    next_row(r, &row, 2, 2);
+    assert_memory_equal(first, "a\"b", 3);
+    assert_int_equal(row.fields[1].len, 1);
+    assert_int_equal(row.fields[1].text[0], 'd');
+    expect_end(r);
+    csv_reader_free(r);
+    char bad[3] = { 'a', 'b', 'c' };
+    assert_null(csv_reader_new_const(bad, 2));   /* data[len] must be NUL */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simple_rows),
+        cmocka_unit_test(test_const_round_trip_writes_nothing),
+        cmocka_unit_test(test_const_copies_outlive_rows),
         cmocka_unit_test(test_fields_point_into_buffer),
         cmocka_unit_test(test_quoted_commas_quotes_newlines),
         cmocka_unit_test(test_quoted_unescape_many),
