@@ -62,8 +62,9 @@ typedef struct {
 typedef struct {
     uint32_t group;
     uint32_t next;
-    const bitword *enabled;     /* what this group's assignment enables */
-    uint8_t kept;               /* S8: kept in error after a failed removal */
+    uint32_t enabled : 31;      /* what this group's assignment enables: an EvalState.enabled_sets
+                                   index (eval_via_enabled); 12 bytes a source, not 24 */
+    uint32_t kept : 1;          /* S8: kept in error after a failed removal */
 } ViaNode;
 
 typedef struct {
@@ -86,6 +87,10 @@ typedef struct EvalStateTag {
     uint32_t nlive;             /* holdings held: the assignments */
     PlanSets sets;              /* every distinct plan set a holding has had */
     ViaNode *via;
+    const bitword **enabled_sets;   /* every `enabled` a source was given (they outlive the state) */
+    uint32_t nenabled_sets, enabled_sets_cap;
+    uint32_t *enabled_slots;    /* index + 1 by pointer hash; 0 = empty */
+    size_t enabled_mask;
     uint32_t nvia, via_cap;
     uint32_t *user_first;       /* per user: first holding, or EVAL_NONE */
     uint8_t *user_mailbox;      /* per user: holds an enabled mailbox plan */
@@ -131,6 +136,12 @@ int eval_user_country(const EvalState *st, uint32_t user);
 static inline const bitword *eval_holding_plans(const EvalState *st, uint32_t h)
 {
     return planset_bits(&st->sets, st->holdings[h].plans);
+}
+
+/* What source v enables. */
+static inline const bitword *eval_via_enabled(const EvalState *st, uint32_t v)
+{
+    return st->enabled_sets[st->via[v].enabled];
 }
 
 /* The user's holding of product, or EVAL_NONE. */

@@ -90,6 +90,8 @@ void eval_free(EvalState *st)
     free(st->holdings);
     planset_free(&st->sets);
     free(st->via);
+    free(st->enabled_sets);
+    free(st->enabled_slots);
     free(st->user_first);
     free(st->user_mailbox);
     free(st->proxy_holders);
@@ -128,6 +130,9 @@ EvalState *eval_clone(const EvalState *st)
     c->holdings = copy_of(st->holdings, st->holdings_cap, sizeof *c->holdings);
     planset_copy(&c->sets, &st->sets);
     c->via = copy_of(st->via, st->via_cap, sizeof *c->via);
+    c->enabled_sets = copy_of(st->enabled_sets, st->enabled_sets_cap, sizeof *c->enabled_sets);
+    c->enabled_slots = copy_of(st->enabled_slots, st->enabled_mask ? st->enabled_mask + 1 : 0,
+                               sizeof *c->enabled_slots);
     c->user_first = copy_of(st->user_first, t->nusers + 1, sizeof *c->user_first);
     c->user_mailbox = copy_of(st->user_mailbox, t->nusers + 1, 1);
     c->proxy_holders = copy_of(st->proxy_holders, t->nproxies + 1, sizeof *c->proxy_holders);
@@ -245,6 +250,44 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
     }
 }
 
+/* The index of `enabled` in st->enabled_sets, added if new. */
+static uint32_t enabled_index(EvalState *st, const bitword *enabled)
+{
+    size_t h = (size_t)(((uintptr_t)enabled >> 3) * 0x9e3779b97f4a7c15ULL >> 20);
+    if (st->enabled_mask) {
+        for (size_t i = h & st->enabled_mask; st->enabled_slots[i]; i = (i + 1) & st->enabled_mask)
+            if (st->enabled_sets[st->enabled_slots[i] - 1] == enabled) return st->enabled_slots[i] - 1;
+    }
+    if (st->nenabled_sets >= (1u << 31) - 2) fatal_oom();
+    if (st->nenabled_sets == st->enabled_sets_cap) {
+        uint32_t cap = st->enabled_sets_cap ? st->enabled_sets_cap * 2 : 64;
+        const bitword **grown = realloc(st->enabled_sets, cap * sizeof *grown);
+        if (!grown) fatal_oom();
+        st->enabled_sets = grown;
+        st->enabled_sets_cap = cap;
+    }
+    uint32_t ix = st->nenabled_sets++;
+    st->enabled_sets[ix] = enabled;
+    if ((size_t)st->nenabled_sets * 2 > st->enabled_mask) {   /* rebuild at half load */
+        size_t slots = st->enabled_mask ? (st->enabled_mask + 1) * 2 : 128;
+        uint32_t *table = calloc(slots, sizeof *table);
+        if (!table) fatal_oom();
+        for (uint32_t k = 0; k < st->nenabled_sets; k++) {
+            size_t j = (size_t)(((uintptr_t)st->enabled_sets[k] >> 3) * 0x9e3779b97f4a7c15ULL >> 20) & (slots - 1);
+            while (table[j]) j = (j + 1) & (slots - 1);
+            table[j] = k + 1;
+        }
+        free(st->enabled_slots);
+        st->enabled_slots = table;
+        st->enabled_mask = slots - 1;
+    } else {
+        size_t i = h & st->enabled_mask;
+        while (st->enabled_slots[i]) i = (i + 1) & st->enabled_mask;
+        st->enabled_slots[i] = ix + 1;
+    }
+    return ix;
+}
+
 void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
 {
     if (st->nvia == st->via_cap) {
@@ -258,8 +301,8 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     Holding *hd = &st->holdings[h];
     uint32_t n = st->nvia++;
     st->via[n].group = g;
-    st->via[n].enabled = enabled;
-    st->via[n].kept = (uint8_t)kept;
+    st->via[n].enabled = enabled_index(st, enabled);
+    st->via[n].kept = kept ? 1u : 0u;
     uint32_t prev = EVAL_NONE, cur = hd->via_first;
     if (hd->via_last != EVAL_NONE && st->group_rank[st->via[hd->via_last].group] < st->group_rank[g]) {
         prev = hd->via_last;    /* a full pass adds sources in processing order: at the end */
@@ -285,7 +328,7 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
     if (hd->direct) plans = planset_union(&st->sets, plans, hd->direct_enabled);
     hd->via_last = EVAL_NONE;
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
-        plans = planset_union(&st->sets, plans, st->via[v].enabled);
+        plans = planset_union(&st->sets, plans, eval_via_enabled(st, v));
         hd->via_last = v;
     }
     hd->plans = plans;
@@ -430,7 +473,7 @@ static int mailbox_from_others(const EvalState *st, uint32_t user, int exclude)
         if (hd->direct && bitset_intersects(hd->direct_enabled, p->mailbox_plans, p->plan_words)) return 1;
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
             if ((int)st->via[v].group != exclude || st->via[v].kept)
-                if (bitset_intersects(st->via[v].enabled, p->mailbox_plans, p->plan_words)) return 1;
+                if (bitset_intersects(eval_via_enabled(st, v), p->mailbox_plans, p->plan_words)) return 1;
     }
     return 0;
 }
@@ -447,7 +490,7 @@ static const bitword *plans_from_others(const EvalState *st, uint32_t h, int exc
     bitset_zero(out, words);
     if (hd->direct) bitset_or(out, hd->direct_enabled, words);
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
-        if ((int)st->via[v].group != exclude || st->via[v].kept) bitset_or(out, st->via[v].enabled, words);
+        if ((int)st->via[v].group != exclude || st->via[v].kept) bitset_or(out, eval_via_enabled(st, v), words);
     return out;
 }
 

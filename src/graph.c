@@ -581,7 +581,7 @@ int report_eval_graph(const EvalState *st, FILE *out)
                             strcmp(error, "None") ? "ActiveWithError" : "Active");
             }
             for (uint32_t v = h == EVAL_NONE ? EVAL_NONE : st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
-                write_state(&w, st, prod, (int32_t)st->via[v].group, st->via[v].enabled,
+                write_state(&w, st, prod, (int32_t)st->via[v].group, eval_via_enabled(st, v),
                             st->via[v].kept ? "DependencyViolation" : "None", st->via[v].kept ? "ActiveWithError" : "Active");
             /* a (user, group, product) in error and not held through the group */
             for (uint32_t i = st->user_violations[u]; i != EVAL_NONE; i = st->violations[i].next_of_user) {

@@ -391,11 +391,11 @@ static void prereq_other_group(Lint *l)
                         const Holding *hd = &st->holdings[o];
                         if (hd->direct && bitset_intersects(hd->direct_enabled, req->any_of, p->plan_words)) safe = 1;
                         for (uint32_t v = hd->via_first; v != EVAL_NONE && !safe; v = st->via[v].next) {
-                            if (!bitset_intersects(st->via[v].enabled, req->any_of, p->plan_words)) continue;
+                            if (!bitset_intersects(eval_via_enabled(st, v), req->any_of, p->plan_words)) continue;
                             /* does this group also give the needing plan? then leaving it takes both */
                             for (uint32_t o2 = st->user_first[u]; o2 != EVAL_NONE && !safe; o2 = st->holdings[o2].next)
                                 for (uint32_t v2 = st->holdings[o2].via_first; v2 != EVAL_NONE; v2 = st->via[v2].next)
-                                    if (st->via[v2].group == st->via[v].group && bitset_test(st->via[v2].enabled, q))
+                                    if (st->via[v2].group == st->via[v].group && bitset_test(eval_via_enabled(st, v2), q))
                                         safe = 1;
                             if (!safe && (providers == 0 || provider != st->via[v].group)) {
                                 if (providers++ == 0) provider = st->via[v].group;

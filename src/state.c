@@ -81,7 +81,7 @@ int state_write(const EvalState *st, FILE *out)
                 const Holding *hd = &st->holdings[h];
                 if (hd->direct) write_row(out, st, u, prod, hd->direct_enabled, NULL, NULL);
                 for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
-                    write_row(out, st, u, prod, st->via[v].enabled, p->groups[st->via[v].group].name,
+                    write_row(out, st, u, prod, eval_via_enabled(st, v), p->groups[st->via[v].group].name,
                               st->via[v].kept ? "DependencyViolation" : NULL);
             }
             for (uint32_t i = st->user_violations[u]; i != EVAL_NONE; i = st->violations[i].next_of_user) {

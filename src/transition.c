@@ -58,7 +58,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
             int removed = 0;
             for (uint32_t i = 0; i < n; i++) removed |= rm[i].via == v;
-            if (!removed) bitset_or(after, st->via[v].enabled, words);
+            if (!removed) bitset_or(after, eval_via_enabled(st, v), words);
         }
     }
     uint32_t kept = 0;
@@ -140,7 +140,7 @@ static uint32_t group_sources(const EvalState *st, uint32_t user, uint32_t g, Re
             memset(r, 0, sizeof *r);
             r->holding = h;
             r->via = v;
-            r->enabled = st->via[v].enabled;
+            r->enabled = eval_via_enabled(st, v);
         }
     return n;
 }
@@ -317,7 +317,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
             continue;
         }
         for (uint32_t v = od->via_first; v != EVAL_NONE; v = st->via[v].next)
-            bitset_or(all, st->via[v].enabled, p->plan_words);
+            bitset_or(all, eval_via_enabled(st, v), p->plan_words);
     }
     bitset_or(all, enabled, p->plan_words);
     uint32_t plan;
