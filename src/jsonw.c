@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JW_BUF 65536
+#define JW_BUF (1u << 20)   /* written out in chunks of this size */
 #define JW_INLINE_DEPTH 2   /* containers opened at this depth or deeper stay on one line */
 
 void jw_init(JsonWriter *w, FILE *out)
@@ -46,6 +46,8 @@ static inline void put(JsonWriter *w, const char *s, size_t n)
     w->len += n;
 }
 
+void jw_raw_append_slow(JsonWriter *w, const char *s, size_t n) { put(w, s, n); }
+
 static inline void putc1(JsonWriter *w, char c)
 {
     if (w->len == w->cap) jw_flush(w);
@@ -54,8 +56,9 @@ static inline void putc1(JsonWriter *w, char c)
 
 static void newline_indent(JsonWriter *w, int depth)
 {
-    putc1(w, '\n');
-    for (int i = 0; i < depth; i++) put(w, "  ", 2);
+    static const char nl[] = "\n    ";
+    _Static_assert(sizeof nl - 2 >= 2 * JW_INLINE_DEPTH, "indentation of the deepest line-broken container");
+    put(w, nl, 1 + 2 * (size_t)depth);   /* depth <= JW_INLINE_DEPTH: see the callers */
 }
 
 /* Separator and indentation before a value or a key at the current depth. */
@@ -94,14 +97,35 @@ void jw_array_end(JsonWriter *w) { close_container(w, ']'); }
 
 typedef void (*emit_fn)(void *ctx, const char *s, size_t n);
 
-/* Escapes s[0..len) and hands the pieces to emit. */
-static void escape_to(const char *s, size_t len, emit_fn emit, void *ctx)
+#define ONES 0x0101010101010101ull     /* 1 in every byte */
+
+/* The high bit of each byte that is zero, and perhaps of bytes above one that is
+ * (never none when one is). */
+static inline uint64_t has_zero(uint64_t v) { return (v - ONES) & ~v; }
+
+/* Escapes s[0..len) and hands the pieces to emit: the one definition of the escaping
+ * (inlined into each caller, so that emit is a direct call or a memcpy). */
+static inline void escape_core(const char *s, size_t len, emit_fn emit, void *ctx)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     size_t run = 0, i = 0;
     emit(ctx, "\"", 1);
     while (i < len) {
+        /* Eight bytes at a time while none is a control, '"', '\\', DEL or non-ASCII
+         * (each test may flag more than it must, never less: the byte steps below
+         * decide). */
+        while (len - i >= 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            uint64_t special = ((x - ONES * 0x20) & ~x)                  /* < 0x20 */
+                             | has_zero(x ^ (ONES * '"')) | has_zero(x ^ (ONES * '\\'))
+                             | (x + ONES) | x;                           /* >= 0x7f */
+            if (special & (ONES * 0x80)) break;
+            i += 8;
+            run += 8;
+        }
+        if (i == len) break;
         unsigned c = p[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) { i++; run++; continue; }
         size_t seq = c >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
@@ -130,13 +154,49 @@ static void escape_to(const char *s, size_t len, emit_fn emit, void *ctx)
     emit(ctx, "\"", 1);
 }
 
+static inline void emit_mem(void *ctx, const char *s, size_t n)
+{
+    char **cur = ctx;
+    memcpy(*cur, s, n);
+    *cur += n;
+}
+
+size_t jw_escape(char *dst, const char *s, size_t len)
+{
+    char *cur = dst;
+    escape_core(s, len, emit_mem, &cur);
+    return (size_t)(cur - dst);
+}
+
 static void emit_writer(void *ctx, const char *s, size_t n) { put((JsonWriter *)ctx, s, n); }
 static void emit_file(void *ctx, const char *s, size_t n) { fwrite(s, 1, n, (FILE *)ctx); }
+
+/* s escaped onto the writer: straight into the buffer when it surely fits, in pieces
+ * through put otherwise (a string longer than the buffer). */
+void jw_raw_string(JsonWriter *w, const char *s, size_t len)
+{
+    if (len <= w->cap / 8) {
+        if (JW_ESCAPED_MAX(len) > w->cap - w->len) jw_flush(w);
+        if (w->buf) {
+            w->len += jw_escape(w->buf + w->len, s, len);
+            return;
+        }
+    }
+    escape_core(s, len, emit_writer, w);
+}
+
+void jw_raw_begin(JsonWriter *w) { before_item(w); }
+
+void jw_raw(JsonWriter *w, const char *s, size_t n)
+{
+    before_item(w);
+    put(w, s, n);
+}
 
 void jw_key(JsonWriter *w, const char *key)
 {
     before_item(w);
-    escape_to(key, strlen(key), emit_writer, w);
+    jw_raw_string(w, key, strlen(key));
     put(w, ": ", 2);
     w->after_key = 1;
 }
@@ -144,7 +204,7 @@ void jw_key(JsonWriter *w, const char *key)
 void jw_string_n(JsonWriter *w, const char *s, size_t len)
 {
     before_item(w);
-    escape_to(s, len, emit_writer, w);
+    jw_raw_string(w, s, len);
 }
 
 void jw_string(JsonWriter *w, const char *s)
@@ -176,5 +236,5 @@ void jw_bool(JsonWriter *w, int v)
 
 void json_fputs_escaped(FILE *f, const char *s, size_t len)
 {
-    escape_to(s, len, emit_file, f);
+    escape_core(s, len, emit_file, f);
 }

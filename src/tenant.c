@@ -335,6 +335,24 @@ static void keep_shared_proxies(Tenant *t, ProxyList *pl, const char *base)
     free(taken);
     /* each user's shared addresses, in the order the user lists them */
     if (nrefs > 1) qsort(refs, nrefs, sizeof *refs, cmp_proxy_ref);
+    /* number the addresses in order of first appearance in users.csv (as reports list
+     * them): refs are in file order now */
+    uint32_t *renumber = malloc(((size_t)t->nproxies + 1) * sizeof *renumber);
+    char **texts = malloc(((size_t)t->nproxies + 1) * sizeof *texts);
+    if (!renumber || !texts) fatal_oom();
+    for (uint32_t a = 0; a < t->nproxies; a++) renumber[a] = UINT32_MAX;
+    uint32_t next_id = 0;
+    for (size_t k = 0; k < nrefs; k++) {
+        uint32_t a = refs[k].address;
+        if (renumber[a] == UINT32_MAX) {
+            renumber[a] = next_id;
+            texts[next_id++] = t->proxy_text[a];
+        }
+        refs[k].address = renumber[a];
+    }
+    if (t->nproxies) memcpy(t->proxy_text, texts, t->nproxies * sizeof *texts);
+    free(texts);
+    free(renumber);
     t->user_proxies = malloc((nrefs ? nrefs : 1) * sizeof *t->user_proxies);
     if (!t->user_proxies) fatal_oom();
     for (size_t k = 0; k < nrefs; k++) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "jsonw.h"
@@ -90,11 +91,79 @@ static void test_escapes(void **state)
     free(s);
 }
 
+/* The same report shape, its items written as raw pieces (jw_raw_begin + appends),
+ * must come out byte for byte as the structured calls write it. */
+static void report_shape_raw(JsonWriter *w)
+{
+    jw_object_begin(w);
+    jw_key(w, "schema");
+    jw_int(w, 1);
+    jw_key(w, "items");
+    jw_array_begin(w);
+    jw_raw_begin(w);
+    static const char head[] = "{\"a\": ", tail[] = ", \"b\": [\"p\", \"q\"], \"c\": null}",
+                      second[] = "{\"a\": -9223372036854775808}";
+    jw_raw_append(w, head, strlen(head));
+    jw_raw_string(w, "x", 1);
+    jw_raw_append(w, tail, strlen(tail));
+    jw_raw(w, second, strlen(second));
+    jw_array_end(w);
+    jw_key(w, "empty");
+    jw_array_begin(w);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+static void test_raw_pieces_match_structured(void **state)
+{
+    (void)state;
+    char *a = render(report_shape), *b = render(report_shape_raw);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static const char *escape_input;
+static void one_string(JsonWriter *w)
+{
+    jw_array_begin(w);
+    jw_string(w, escape_input);
+    jw_array_end(w);
+}
+
+/* jw_escape writes what jw_string writes, for control characters, quotes, invalid
+ * UTF-8 and long ASCII runs alike, and never more than JW_ESCAPED_MAX. */
+static void test_escape_matches_writer(void **state)
+{
+    (void)state;
+    static const char *inputs[] = {
+        "", "plain ascii long enough to take the eight-byte path, twice over: abcdefgh",
+        "quote \" backslash \\ tab \t nl \n cr \r", "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x82\xac",
+        "bad \xff byte", "cut \xe2\x82", "surrogate \xed\xa0\x80",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        escape_input = inputs[i];
+        char *whole = render(one_string);   /* "[\n  <literal>\n]\n" */
+        size_t n = strlen(inputs[i]);
+        char *dst = malloc(JW_ESCAPED_MAX(n) + 1);
+        assert_non_null(dst);
+        size_t k = jw_escape(dst, inputs[i], n);
+        assert_true(k <= JW_ESCAPED_MAX(n));
+        dst[k] = 0;
+        assert_non_null(strstr(whole, dst));
+        assert_int_equal(strlen(whole), k + 7);
+        free(dst);
+        free(whole);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_raw_pieces_match_structured),
+        cmocka_unit_test(test_escape_matches_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
