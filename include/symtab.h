@@ -47,6 +47,8 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len);
 /* Stores key -> value unless key is present: returns the existing value then, else -1
  * (inserted). -2 on no memory. */
 int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value);
+/* The 64-bit hash every index uses (ASCII case folded when fold_case). */
+uint64_t name_hash(const char *key, size_t len, int fold_case);
 /* The hash of a key as this index computes it, and a hint that the key will be put
  * or looked up soon (the slot is fetched meanwhile): for loading in bulk. */
 uint64_t name_index_hash(const NameIndex *ix, const char *key, size_t len);

@@ -26,16 +26,39 @@ static inline unsigned char fold(unsigned char c, int on)
     return on && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* FNV-1a, 64 bits, over the (folded) bytes, with a final mix so that the low bits
- * (the slot) depend on every byte. */
+/* ASCII upper case to lower case in eight bytes at once: 0x20 added to each byte in
+ * 'A'..'Z' (bytes of 0x80 and up are left as they are). */
+static inline uint64_t fold8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t ascii = ~w & high;                             /* bytes below 0x80 */
+    uint64_t ge_a = (w & ~high) + ones * (0x80 - 'A');      /* high bit: byte >= 'A' */
+    uint64_t gt_z = (w & ~high) + ones * (0x80 - 'Z' - 1);  /* high bit: byte > 'Z' */
+    uint64_t upper = ge_a & ~gt_z & ascii;
+    return w | (upper >> 2);                                 /* 0x80 >> 2 = 0x20 */
+}
+
+/* A 64-bit hash of the (folded) key, eight bytes a step, with a final mix so that the
+ * low bits (the slot) depend on every byte. */
 static uint64_t hash_key(const char *key, size_t len, int folding)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= fold((unsigned char)key[i], folding);
-        h *= 0x100000001b3ULL;
+    uint64_t h = 0xcbf29ce484222325ULL ^ (len * 0x9e3779b97f4a7c15ULL);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, key + i, 8);
+        if (folding) w = fold8(w);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
-    h ^= h >> 32;
+    if (i < len) {
+        uint64_t w = 0;
+        memcpy(&w, key + i, len - i);
+        if (folding) w = fold8(w);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    h ^= h >> 29;
     h *= 0xd6e8feb86659fd93ULL;
     h ^= h >> 32;
     return h;
@@ -45,7 +68,8 @@ static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, si
 {
     if (e->len != len) return 0;
     const char *stored = ix->keys + e->key;
-    if (!ix->fold_case) return memcmp(stored, key, len) == 0;
+    if (memcmp(stored, key, len) == 0) return 1;   /* the same spelling: the common case */
+    if (!ix->fold_case) return 0;
     for (size_t i = 0; i < len; i++)
         if (fold((unsigned char)stored[i], 1) != fold((unsigned char)key[i], 1)) return 0;
     return 1;
@@ -145,6 +169,11 @@ void name_index_reserve(NameIndex *ix, size_t n)
             ix->entries_cap = n;
         }
     }
+}
+
+uint64_t name_hash(const char *key, size_t len, int fold_case)
+{
+    return hash_key(key, len, fold_case);
 }
 
 uint64_t name_index_hash(const NameIndex *ix, const char *key, size_t len)

@@ -216,26 +216,12 @@ typedef struct {
     uint32_t user;
 } ProxyList;
 
-static uint64_t fold_hash(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        h ^= c >= 'A' && c <= 'Z' ? c + 32u : c;
-        h *= 0x100000001b3ULL;
-    }
-    h ^= h >> 31;
-    h *= 0xd6e8feb86659fd93ULL;
-    h ^= h >> 32;
-    return h;
-}
-
 static void note_proxy(void *ctx, const char *item, size_t n)
 {
     ProxyList *pl = ctx;
     if (n > UINT32_MAX) n = UINT32_MAX;
     if (!grow_array((void **)&pl->seen, &pl->cap, pl->n + 1, sizeof *pl->seen)) fatal_oom();
-    pl->seen[pl->n++] = (ProxySeen){ fold_hash(item, n), pl->user, (uint32_t)n, item };
+    pl->seen[pl->n++] = (ProxySeen){ name_hash(item, n, 1), pl->user, (uint32_t)n, item };
 }
 
 static int same_address(const ProxySeen *a, const ProxySeen *b)

@@ -123,10 +123,34 @@ static void test_country(void **state)
     assert_true(country_index("id", 2) >= 0);
 }
 
+/* Case folding (done eight bytes at a time in the hash) matches byte by byte: every
+ * byte value, at every place of a key longer than one word. */
+static void test_fold_every_byte(void **state)
+{
+    (void)state;
+    for (int pos = 0; pos < 11; pos++) {
+        for (int c = 1; c < 256; c++) {
+            NameIndex ix;
+            name_index_init(&ix, 1);
+            char key[12] = "abcdefghijk", probe_key[12] = "ABCDEFGHIJK";
+            key[pos] = (char)c;
+            probe_key[pos] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c >= 'A' && c <= 'Z' ? c + 32 : c);
+            assert_int_equal(name_index_put(&ix, key, 11, 7), -1);
+            assert_int_equal(name_index_find(&ix, probe_key, 11), 7);
+            char other[12];
+            memcpy(other, key, 12);
+            other[pos] = (char)(c ^ 1);    /* folds to another byte, whatever c is (bit 0 differs) */
+            assert_int_equal(name_index_find(&ix, other, 11), -1);
+            name_index_free(&ix);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_find),
+        cmocka_unit_test(test_fold_every_byte),
         cmocka_unit_test(test_fold_case),
         cmocka_unit_test(test_insertion_order),
         cmocka_unit_test(test_many_keys),
