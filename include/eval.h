@@ -55,8 +55,9 @@ typedef struct {
     uint32_t next;              /* the user's next holding, or EVAL_NONE */
     uint32_t plans;             /* the union of its sources' plans: a set of EvalState.sets */
     uint32_t via_first, via_last;   /* group sources, in processing order (ViaNode list) */
-    uint8_t direct;             /* a direct licence gives it */
-    const bitword *direct_enabled;  /* what the direct licence enables */
+    uint32_t direct_enabled : 31;   /* what the direct licence enables: an enabled_sets index
+                                       (eval_direct_enabled); 24 bytes a holding, not 32 */
+    uint32_t direct : 1;        /* a direct licence gives it */
 } Holding;
 
 typedef struct {
@@ -137,6 +138,16 @@ static inline const bitword *eval_holding_plans(const EvalState *st, uint32_t h)
 {
     return planset_bits(&st->sets, st->holdings[h].plans);
 }
+
+/* What the direct licence of holding hd enables (hd->direct set). */
+static inline const bitword *eval_direct_enabled(const EvalState *st, const Holding *hd)
+{
+    return st->enabled_sets[hd->direct_enabled];
+}
+
+/* The index of `enabled` in st->enabled_sets (added if new): a pointer that outlives
+ * the state, such as an assignment's or a licence's enabled plans. */
+uint32_t eval_enabled_index(EvalState *st, const bitword *enabled);
 
 /* What source v enables. */
 static inline const bitword *eval_via_enabled(const EvalState *st, uint32_t v)

@@ -226,7 +226,7 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
     hd->next = st->user_first[user];
     hd->via_first = hd->via_last = EVAL_NONE;
     hd->direct = 0;
-    hd->direct_enabled = NULL;
+    hd->direct_enabled = 0;
     hd->plans = PLANSET_EMPTY;
     st->user_first[user] = h;
     st->consumed[product]++;
@@ -250,8 +250,7 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
     }
 }
 
-/* The index of `enabled` in st->enabled_sets, added if new. */
-static uint32_t enabled_index(EvalState *st, const bitword *enabled)
+uint32_t eval_enabled_index(EvalState *st, const bitword *enabled)
 {
     size_t h = (size_t)(((uintptr_t)enabled >> 3) * 0x9e3779b97f4a7c15ULL >> 20);
     if (st->enabled_mask) {
@@ -301,7 +300,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     Holding *hd = &st->holdings[h];
     uint32_t n = st->nvia++;
     st->via[n].group = g;
-    st->via[n].enabled = enabled_index(st, enabled);
+    st->via[n].enabled = eval_enabled_index(st, enabled);
     st->via[n].kept = kept ? 1u : 0u;
     uint32_t prev = EVAL_NONE, cur = hd->via_first;
     if (hd->via_last != EVAL_NONE && st->group_rank[st->via[hd->via_last].group] < st->group_rank[g]) {
@@ -325,7 +324,7 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
     Holding *hd = &st->holdings[h];
     uint32_t plans = PLANSET_EMPTY;
-    if (hd->direct) plans = planset_union(&st->sets, plans, hd->direct_enabled);
+    if (hd->direct) plans = planset_union(&st->sets, plans, eval_direct_enabled(st, hd));
     hd->via_last = EVAL_NONE;
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
         plans = planset_union(&st->sets, plans, eval_via_enabled(st, v));
@@ -470,7 +469,7 @@ static int mailbox_from_others(const EvalState *st, uint32_t user, int exclude)
     if (exclude < 0) return st->user_mailbox[user];
     for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
         const Holding *hd = &st->holdings[h];
-        if (hd->direct && bitset_intersects(hd->direct_enabled, p->mailbox_plans, p->plan_words)) return 1;
+        if (hd->direct && bitset_intersects(eval_direct_enabled(st, hd), p->mailbox_plans, p->plan_words)) return 1;
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
             if ((int)st->via[v].group != exclude || st->via[v].kept)
                 if (bitset_intersects(eval_via_enabled(st, v), p->mailbox_plans, p->plan_words)) return 1;
@@ -488,7 +487,7 @@ static const bitword *plans_from_others(const EvalState *st, uint32_t h, int exc
     if (exclude < 0) return eval_holding_plans(st, h);
     size_t words = st->p->plan_words;
     bitset_zero(out, words);
-    if (hd->direct) bitset_or(out, hd->direct_enabled, words);
+    if (hd->direct) bitset_or(out, eval_direct_enabled(st, hd), words);
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
         if ((int)st->via[v].group != exclude || st->via[v].kept) bitset_or(out, eval_via_enabled(st, v), words);
     return out;
@@ -669,7 +668,7 @@ static void apply_direct(EvalState *st)
         uint32_t h = eval_hold(st, d->user, d->product);
         st->holdings[h].direct = 1;
         eval_note_direct(st, d->user);
-        st->holdings[h].direct_enabled = d->enabled;
+        st->holdings[h].direct_enabled = eval_enabled_index(st, d->enabled);
         st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, d->enabled);
         if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
             refresh_mailbox(st, d->user);
@@ -681,7 +680,7 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
 {
     const Policy *p = st->p;
     const Holding *hd = &st->holdings[h];
-    const bitword *enabled = hd->direct_enabled;
+    const bitword *enabled = eval_direct_enabled(st, hd);
     const char *pname = p->products[hd->product].name;
     int country = eval_user_country(st, user);
     char *detail = NULL, *hint = NULL;
@@ -707,7 +706,7 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
         if (o == h || !od->direct) continue;
         bitset_zero(scratch, p->plan_words);
         BITSET_FOREACH(e, enabled, p->nplans) policy_or_conflicts(p, (uint32_t)e, scratch);
-        bitset_and(scratch, od->direct_enabled, p->plan_words);
+        bitset_and(scratch, eval_direct_enabled(st, od), p->plan_words);
         if (!bitset_any(scratch, p->plan_words)) continue;
         StrBuf pairs = {0};
         BITSET_FOREACH(e, enabled, p->nplans) {

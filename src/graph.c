@@ -577,7 +577,7 @@ int report_eval_graph(const EvalState *st, FILE *out)
                     if (!v->dead && v->group < 0 && v->product == prod && v->kind != VK_REFUSED)
                         error = violation_code_name(v->code);
                 }
-                write_state(&w, st, prod, EVAL_DIRECT, st->holdings[h].direct_enabled, error,
+                write_state(&w, st, prod, EVAL_DIRECT, eval_direct_enabled(st, &st->holdings[h]), error,
                             strcmp(error, "None") ? "ActiveWithError" : "Active");
             }
             for (uint32_t v = h == EVAL_NONE ? EVAL_NONE : st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)

@@ -389,7 +389,7 @@ static void prereq_other_group(Lint *l)
                     uint32_t provider = 0;
                     for (uint32_t o = st->user_first[u]; o != EVAL_NONE && !safe; o = st->holdings[o].next) {
                         const Holding *hd = &st->holdings[o];
-                        if (hd->direct && bitset_intersects(hd->direct_enabled, req->any_of, p->plan_words)) safe = 1;
+                        if (hd->direct && bitset_intersects(eval_direct_enabled(st, hd), req->any_of, p->plan_words)) safe = 1;
                         for (uint32_t v = hd->via_first; v != EVAL_NONE && !safe; v = st->via[v].next) {
                             if (!bitset_intersects(eval_via_enabled(st, v), req->any_of, p->plan_words)) continue;
                             /* does this group also give the needing plan? then leaving it takes both */
@@ -592,7 +592,7 @@ static void direct_group_conflict(Lint *l)
                 for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
                     const Holding *hd = &st->holdings[h];
                     if (!hd->direct || hd->product == a->product ||
-                        !bitset_intersects(hd->direct_enabled, a->conflict_mask, p->plan_words))
+                        !bitset_intersects(eval_direct_enabled(st, hd), a->conflict_mask, p->plan_words))
                         continue;
                     products[hd->product] = 1;
                     hit = 1;

@@ -278,7 +278,7 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
         g->act[nact++] = i;
         __builtin_prefetch(st->t->users[u0 + i].id);    /* for the user piece */
         __builtin_prefetch(&holdings[h]);
-        __builtin_prefetch(&holdings[h].direct);   /* a holding may straddle two lines */
+        __builtin_prefetch((const char *)&holdings[h] + sizeof *holdings - 1);   /* may straddle two lines */
     }
     /* Holdings, one link of each user's chain a round. */
     while (nact) {
@@ -300,7 +300,7 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
                 g->cur[i] = h->next;
                 g->act[k++] = i;
                 __builtin_prefetch(&holdings[h->next]);
-                __builtin_prefetch(&holdings[h->next].direct);
+                __builtin_prefetch((const char *)&holdings[h->next] + sizeof *holdings - 1);
             }
         }
         nact = k;

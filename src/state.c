@@ -79,7 +79,7 @@ int state_write(const EvalState *st, FILE *out)
             uint32_t h = eval_find_holding(st, u, prod);
             if (h != EVAL_NONE) {
                 const Holding *hd = &st->holdings[h];
-                if (hd->direct) write_row(out, st, u, prod, hd->direct_enabled, NULL, NULL);
+                if (hd->direct) write_row(out, st, u, prod, eval_direct_enabled(st, hd), NULL, NULL);
                 for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
                     write_row(out, st, u, prod, eval_via_enabled(st, v), p->groups[st->via[v].group].name,
                               st->via[v].kept ? "DependencyViolation" : NULL);

@@ -22,7 +22,7 @@ void eval_hold_direct(EvalState *st, uint32_t user, uint32_t product, const bitw
     uint32_t h = eval_hold(st, user, product);
     st->holdings[h].direct = 1;
     eval_note_direct(st, user);
-    st->holdings[h].direct_enabled = enabled;
+    st->holdings[h].direct_enabled = eval_enabled_index(st, enabled);
     eval_refresh_holding(st, user, h);
 }
 
@@ -54,7 +54,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
         const Holding *hd = &st->holdings[h];
         int direct_removed = 0;
         for (uint32_t i = 0; i < n; i++) direct_removed |= rm[i].holding == h && rm[i].via == EVAL_NONE;
-        if (hd->direct && !direct_removed) bitset_or(after, hd->direct_enabled, words);
+        if (hd->direct && !direct_removed) bitset_or(after, eval_direct_enabled(st, hd), words);
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
             int removed = 0;
             for (uint32_t i = 0; i < n; i++) removed |= rm[i].via == v;
@@ -110,7 +110,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
         eval_clear_violations(st, user, group, product, 1u << VK_KEPT);   /* an earlier S8 keep is over */
         if (rm[i].via == EVAL_NONE) {
             hd->direct = 0;
-            hd->direct_enabled = NULL;
+            hd->direct_enabled = 0;
         } else {
             uint32_t *link = &hd->via_first;
             while (*link != rm[i].via) link = &st->via[*link].next;
@@ -356,7 +356,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
     h = eval_hold(st, user, product);
     st->holdings[h].direct = 1;
     eval_note_direct(st, user);
-    st->holdings[h].direct_enabled = enabled;
+    st->holdings[h].direct_enabled = eval_enabled_index(st, enabled);
     eval_refresh_holding(st, user, h);
 }
 
@@ -365,6 +365,6 @@ void eval_unlicense(EvalState *st, uint32_t user, uint32_t product)
     eval_clear_violations(st, user, EVAL_DIRECT, product, 1u << VK_REFUSED);
     uint32_t h = eval_find_holding(st, user, product);
     if (h == EVAL_NONE || !st->holdings[h].direct) return;
-    Removal r = { h, EVAL_NONE, st->holdings[h].direct_enabled, 0, 0, 0 };
+    Removal r = { h, EVAL_NONE, eval_direct_enabled(st, &st->holdings[h]), 0, 0, 0 };
     remove_sources(st, user, EVAL_DIRECT, &r, 1);
 }
