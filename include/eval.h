@@ -91,6 +91,8 @@ typedef struct EvalStateTag {
     const bitword **enabled_sets;   /* every `enabled` a source was given (they outlive the state) */
     uint32_t nenabled_sets, enabled_sets_cap;
     uint32_t *enabled_slots;    /* index + 1 by pointer hash; 0 = empty */
+    uint32_t last_enabled;      /* the index eval_enabled_index gave last */
+    uint8_t full_pass;          /* eval_run is adding sources in processing order */
     size_t enabled_mask;
     uint32_t nvia, via_cap;
     uint32_t *user_first;       /* per user: first holding, or EVAL_NONE */
@@ -123,7 +125,8 @@ void eval_free(EvalState *st);
 EvalState *eval_clone(const EvalState *st);
 
 /* The full pass: direct licences (S3), groups in order (S4, S5), direct-licence
- * findings (S3), then hints and report order. */
+ * findings (S3), then hints and report order. Runs once, on a state fresh from
+ * eval_new. */
 void eval_run(EvalState *st);
 
 /* Recomputes the direct-licence findings (S3, W5) and the CountViolation hints, then

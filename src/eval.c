@@ -250,7 +250,18 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
     }
 }
 
+static uint32_t enabled_lookup(EvalState *st, const bitword *enabled);
+
 uint32_t eval_enabled_index(EvalState *st, const bitword *enabled)
+{
+    if (st->nenabled_sets && st->enabled_sets[st->last_enabled] == enabled) return st->last_enabled;
+    uint32_t ix = enabled_lookup(st, enabled);
+    st->last_enabled = ix;
+    return ix;
+}
+
+/* eval_enabled_index without the one-entry memo. */
+static uint32_t enabled_lookup(EvalState *st, const bitword *enabled)
 {
     size_t h = (size_t)(((uintptr_t)enabled >> 3) * 0x9e3779b97f4a7c15ULL >> 20);
     if (st->enabled_mask) {
@@ -303,7 +314,8 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     st->via[n].enabled = eval_enabled_index(st, enabled);
     st->via[n].kept = kept ? 1u : 0u;
     uint32_t prev = EVAL_NONE, cur = hd->via_first;
-    if (hd->via_last != EVAL_NONE && st->group_rank[st->via[hd->via_last].group] < st->group_rank[g]) {
+    if (hd->via_last != EVAL_NONE &&
+        (st->full_pass || st->group_rank[st->via[hd->via_last].group] < st->group_rank[g])) {
         prev = hd->via_last;    /* a full pass adds sources in processing order: at the end */
         cur = EVAL_NONE;
     }
@@ -931,6 +943,7 @@ void eval_run(EvalState *st)
 {
     const Policy *p = st->p;
     presize(st);
+    st->full_pass = 1;          /* from nothing, groups in order: sources only ever append */
     apply_direct(st);
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];
@@ -951,5 +964,6 @@ void eval_run(EvalState *st)
         }
     }
     progress_done();
+    st->full_pass = 0;
     eval_finish(st);
 }
