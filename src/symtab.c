@@ -102,7 +102,7 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
 }
 
 /* Batches of this many keys have their table accesses in flight together. */
-#define FIND_BATCH 32
+#define FIND_BATCH 64
 
 void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,
                           int64_t *out)

@@ -34,11 +34,11 @@ row() {   # name, input files..., -- command...
     while [ "$1" != "--" ]; do files="$files $1"; shift; done
     shift
     set -- $(measure "$@") $(measure wc -l $files)
-    printf "%-44s %9s s %7s MiB %9s s  x%s\n" "$name" "$1" "$(( $2 / 1024 ))" "$3" \
+    printf "%-52s %9s s %7s MiB %9s s  x%s\n" "$name" "$1" "$(( $2 / 1024 ))" "$3" \
         "$(awk "BEGIN{ if ($3 > 0) printf \"%.0f\", $1 / $3; else print \"-\" }")"
 }
 
-printf "%-44s %11s %11s %11s  %s\n" "benchmark (best of $runs)" "wall" "peak" "wc -l" "ratio"
+printf "%-52s %11s %11s %11s  %s\n" "benchmark (best of $runs)" "wall" "peak" "wc -l" "ratio"
 awk -v lines=100000 -f tools/gen-rules.awk >"$out/rules-100k.skuld"
 row "check, 100k-line rule set" "$out/rules-100k.skuld" -- ./skuld check "$out/rules-100k.skuld"
 row "check, Microsoft catalog (569 products)" "$catalog" -- ./skuld check "$catalog"
