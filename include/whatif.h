@@ -16,12 +16,12 @@
 #include "diag.h"
 #include "eval.h"
 
-typedef struct {
-    uint32_t user, product;
+typedef struct {                /* 32 bytes: a million users' snapshot holds millions */
     const bitword *plans;       /* into the snapshot's plan_sets */
-    uint8_t direct;
     const uint32_t *via;        /* groups, processing order (into via_pool) */
+    uint32_t user, product;
     uint32_t nvia;
+    uint8_t direct;
 } SnapAssign;
 
 typedef struct {
