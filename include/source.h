@@ -65,7 +65,8 @@ typedef struct {
     size_t map_len;             /* bytes mapped (0: data is a malloc'd copy) */
 } FileView;
 
-/* 0, or -1 with errbuf set (as file_read_all). */
+/* 0, or -1 with errbuf set (as file_read_all). One view is open at a time: if the
+ * mapped file shrinks while it is read, the process says so and exits 2. */
 int file_view_open(FileView *v, const char *path, size_t max_bytes, char *errbuf, size_t errlen);
 void file_view_close(FileView *v);
 

@@ -239,11 +239,18 @@ static void *grow(void *p, uint32_t n, size_t size)
     return q;
 }
 
+/* A capacity of at least need, doubling from cap (or from a first size). */
+static uint32_t grown_cap(uint32_t cap, uint32_t need)
+{
+    if (!cap) cap = 4 * GATHER_USERS;
+    while (cap < need) cap *= 2;
+    return cap;
+}
+
 static void gather_reserve_holds(Gather *g, uint32_t need)
 {
     if (need <= g->holds_cap) return;
-    uint32_t cap = g->holds_cap ? g->holds_cap : 4 * GATHER_USERS;
-    while (cap < need) cap *= 2;
+    uint32_t cap = grown_cap(g->holds_cap, need);
     g->holds = grow(g->holds, cap, sizeof *g->holds);
     g->order = grow(g->order, cap, sizeof *g->order);
     g->act = grow(g->act, cap, sizeof *g->act);
@@ -253,8 +260,7 @@ static void gather_reserve_holds(Gather *g, uint32_t need)
 static void gather_reserve_vias(Gather *g, uint32_t need)
 {
     if (need <= g->vias_cap) return;
-    uint32_t cap = g->vias_cap ? g->vias_cap : 4 * GATHER_USERS;
-    while (cap < need) cap *= 2;
+    uint32_t cap = grown_cap(g->vias_cap, need);
     g->vias = grow(g->vias, cap, sizeof *g->vias);
     g->groups = grow(g->groups, cap, sizeof *g->groups);
     g->vias_cap = cap;

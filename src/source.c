@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -104,6 +105,38 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbu
     return text;
 }
 
+/* A mapped file that shrinks while it is read makes the next access to a lost page
+ * fault (SIGBUS). That is bad input, not a crash: say which file, exit 2. Only one
+ * file is mapped at a time (tenant files are read one after the other). */
+static char mapped_path[4096];
+static volatile sig_atomic_t mapped_now;
+
+static void on_sigbus(int sig)
+{
+    if (!mapped_now) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    static const char head[] = "skuld: error: ", tail[] = ": the file changed (it shrank) while it was being read\n";
+    ssize_t ignored = write(2, head, sizeof head - 1);
+    ignored = write(2, mapped_path, strlen(mapped_path));
+    ignored = write(2, tail, sizeof tail - 1);
+    (void)ignored;
+    _exit(2);
+}
+
+static void watch_mapping(const char *path)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+    snprintf(mapped_path, sizeof mapped_path, "%s", path);
+    mapped_now = 1;
+}
+
 int file_view_open(FileView *v, const char *path, size_t max_bytes, char *errbuf, size_t errlen)
 {
     memset(v, 0, sizeof *v);
@@ -118,12 +151,13 @@ int file_view_open(FileView *v, const char *path, size_t max_bytes, char *errbuf
         return -1;
     }
     /* Mapped only when the last page has room for the NUL after the data (the kernel
-     * fills the rest of that page with zeros). A file that changes size while it is
-     * mapped could fault: tenant exports are not written while being read. */
+     * fills the rest of that page with zeros). A file that shrinks while it is mapped
+     * ends the run with a message (on_sigbus). */
     if (size > 0 && page > 0 && size % (size_t)page != 0) {
         void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (m != MAP_FAILED) {
             close(fd);
+            watch_mapping(path);
             v->data = m;
             v->len = size;
             v->map_len = size;
@@ -146,7 +180,10 @@ int file_view_open(FileView *v, const char *path, size_t max_bytes, char *errbuf
 
 void file_view_close(FileView *v)
 {
-    if (v->map_len) munmap((void *)v->data, v->map_len);
+    if (v->map_len) {
+        munmap((void *)v->data, v->map_len);
+        mapped_now = 0;
+    }
     else free((void *)v->data);
     memset(v, 0, sizeof *v);
 }

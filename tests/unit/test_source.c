@@ -1,0 +1,96 @@
+/* Unit tests: reading whole files (source.h): a file view maps or reads, always ends
+ * in a NUL, and a mapped file that shrinks while it is read ends the process with
+ * exit status 2 and a message naming it, not a crash. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "source.h"
+
+static void write_file(const char *path, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (size_t i = 0; i < size; i++) fputc(i % 61 == 60 ? '\n' : 'a' + (int)(i % 26), f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_view_sizes(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/skuld-view-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t sizes[] = { 0, 1, (size_t)page - 1, (size_t)page, 3 * (size_t)page + 7, 4 * (size_t)page };
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        write_file(path, sizes[k]);
+        FileView v;
+        char err[256];
+        assert_int_equal(file_view_open(&v, path, 0, err, sizeof err), 0);
+        assert_int_equal(v.len, sizes[k]);
+        assert_int_equal(v.data[v.len], '\0');
+        /* a size that leaves no room for the NUL in the last page is read, not mapped */
+        if (sizes[k] % (size_t)page == 0) assert_int_equal(v.map_len, 0);
+        else assert_int_equal(v.map_len, sizes[k]);
+        if (sizes[k]) assert_int_equal(v.data[0], 'a');
+        file_view_close(&v);
+    }
+    unlink(path);
+}
+
+static void test_shrinking_file_exits_2(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/skuld-shrink-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    long page = sysconf(_SC_PAGESIZE);
+    write_file(path, 8 * (size_t)page + 100);
+    char errpath[] = "/tmp/skuld-shrink-err-XXXXXX";
+    int efd = mkstemp(errpath);
+    assert_true(efd >= 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(efd, 2);
+        FileView v;
+        char err[256];
+        if (file_view_open(&v, path, 0, err, sizeof err) != 0 || !v.map_len) _exit(10);
+        if (truncate(path, 0) != 0) _exit(11);
+        volatile char c = v.data[5 * page];   /* the page is gone: SIGBUS */
+        (void)c;
+        _exit(12);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    char msg[512] = {0};
+    assert_true(pread(efd, msg, sizeof msg - 1, 0) > 0);
+    assert_non_null(strstr(msg, path));
+    assert_non_null(strstr(msg, "changed"));
+    close(efd);
+    unlink(errpath);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_view_sizes),
+        cmocka_unit_test(test_shrinking_file_exits_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
