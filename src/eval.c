@@ -956,9 +956,12 @@ void eval_run(EvalState *st)
             /* the pass is bound by memory latency: fetch the next users' state early */
             if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_first[gv->members[m + 16]]);
             if (m + 8 < gv->nmembers) {
-                uint32_t h = st->user_first[gv->members[m + 8]];
+                uint32_t next = gv->members[m + 8];
+                uint32_t h = st->user_first[next];
                 if (h != EVAL_NONE) __builtin_prefetch(&st->holdings[h]);
-                __builtin_prefetch(&st->user_mailbox[gv->members[m + 8]]);
+                __builtin_prefetch(&st->user_mailbox[next]);
+                __builtin_prefetch(&st->country[next]);
+                __builtin_prefetch(&st->t->users[next]);   /* its addresses, for uniqueness */
             }
             process_pair(st, gv->members[m], g);
         }
