@@ -12,17 +12,8 @@
 set -u
 : "${SKULD:?set SKULD to the skuld binary}"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skuld-graph-errors.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-fail() {
-    echo "FAIL: $*" >&2
-    for f in "$tmp/err" "$tmp/out"; do
-        [ -s "$f" ] && { echo "--- $(basename "$f"):" >&2; head -n 20 "$f" >&2; }
-    done
-    exit 1
-}
+. "$(dirname "$0")/lib/common.sh"
+make_tmp graph-errors
 
 mkdir "$tmp/rules" "$tmp/o" || exit 1
 cat >"$tmp/rules/tenant.skuld" <<'EOF'

@@ -26,17 +26,8 @@ set -u
 : "${SKULD:?set SKULD to the skuld binary}"
 
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skuld-import.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-fail() {
-    echo "FAIL: $*" >&2
-    for f in "$tmp/err" "$tmp/out"; do
-        [ -s "$f" ] && { echo "--- $(basename "$f"):" >&2; head -n 20 "$f" >&2; }
-    done
-    exit 1
-}
+. "$(dirname "$0")/lib/common.sh"
+make_tmp import
 
 have_python=0
 command -v python3 >/dev/null 2>&1 && have_python=1

@@ -28,17 +28,8 @@ rules="$top/rules"
 tenant="$top/examples/contoso"
 [ -d "$rules" ] && [ -f "$tenant/users.csv" ] || { echo "FAIL: $rules or $tenant missing" >&2; exit 1; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skuld-whatif-state.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-fail() {
-    echo "FAIL: $*" >&2
-    for f in "$tmp/err" "$tmp/out"; do
-        [ -s "$f" ] && { echo "--- $(basename "$f"):" >&2; head -n 20 "$f" >&2; }
-    done
-    exit 1
-}
+. "$(dirname "$0")/lib/common.sh"
+make_tmp whatif-state
 
 # ---- 1, 2: eval --save-state -------------------------------------------------------
 
