@@ -33,6 +33,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "prop.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,28 +52,6 @@
 #include "rules.h"
 #include "tenant.h"
 
-/* ---- failing with context --------------------------------------------------------- */
-
-static char g_ctx[600];     /* "seed 17, 600 users, /tmp/skuld-prop-XXXXXX (kept)" */
-
-static void prop_fail(const char *file, int line, const char *expr, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void prop_fail(const char *file, int line, const char *expr, const char *fmt, ...)
-{
-    char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    print_error("property failed: %s\n  %s\n  %s\n", expr, msg, g_ctx);
-    _fail(file, line);
-}
-
-#define PROP(cond, ...) \
-    do { \
-        if (!(cond)) prop_fail(__FILE__, __LINE__, #cond, __VA_ARGS__); \
-    } while (0)
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -80,21 +60,6 @@ static void *xcalloc(size_t n, size_t size)
     return p;
 }
 
-/* ---- PRNG: splitmix64 ------------------------------------------------------------- */
-
-typedef struct { uint64_t s; } Rng;
-
-static uint64_t rng_u64(Rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static unsigned rng_below(Rng *r, unsigned n) { return n ? (unsigned)(rng_u64(r) % n) : 0; }
-static unsigned rng_range(Rng *r, unsigned lo, unsigned hi) { return lo + rng_below(r, hi - lo + 1); }
-static int rng_pct(Rng *r, unsigned pct) { return rng_below(r, 100) < pct; }
 
 static void shuffle_u32(Rng *r, uint32_t *a, size_t n)
 {
