@@ -110,6 +110,10 @@ typedef struct EvalStateTag {
     uint32_t *direct_users;     /* users who have held a direct licence (repeats possible) */
     uint32_t ndirect_users;
     size_t direct_users_cap;
+    uint8_t keep_texts;         /* violation texts no longer shown are retired, not freed:
+                                   borrowed snapshots (whatif.h) point at them */
+    char **retired;             /* those texts, freed with the state */
+    size_t nretired, retired_cap;
     void **owned;               /* assignment arrays and bitsets made by scenario edits */
     uint32_t nowned;
     size_t owned_cap;

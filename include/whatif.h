@@ -40,6 +40,7 @@ typedef struct {
     SnapViolation *violations;  /* report order */
     uint32_t nviolations;
     int64_t *consumed, *seats, *conflict;   /* per product */
+    int borrowed;               /* the violation texts are the state's (snapshot_borrow) */
 } Snapshot;
 
 typedef struct {
@@ -56,6 +57,10 @@ void whatif_baseline_current(EvalState *st);
 int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags);
 
 Snapshot *snapshot_take(const EvalState *st);
+/* The same, without copying the violation texts: the state keeps every text it drops
+ * from now on, so the snapshot stays valid until the state is freed. Free the snapshot
+ * first. (A run of a million users has hundreds of thousands of texts.) */
+Snapshot *snapshot_borrow(EvalState *st);
 void snapshot_free(Snapshot *s);
 
 /* Groups, in processing order, whose reprocess would clear some of their users in
@@ -80,7 +85,8 @@ typedef struct {
 } WhatifRun;
 
 /* Runs the scenario on st (its baseline). 0, or -1 when a change was invalid (in
- * diags). whatif_run_free in either case. */
+ * diags). whatif_run_free in either case, before eval_free (the run's snapshots
+ * borrow the state's texts). */
 int whatif_run(EvalState *st, const Stmt *scenario, DiagList *diags, WhatifRun *run);
 void whatif_run_free(WhatifRun *run);
 

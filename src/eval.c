@@ -74,6 +74,8 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
 void eval_free(EvalState *st)
 {
     if (!st) return;
+    for (size_t i = 0; i < st->nretired; i++) free(st->retired[i]);
+    free(st->retired);
     for (uint32_t i = 0; i < st->nviolations; i++) {
         free(st->violations[i].detail);
         free(st->violations[i].hint);
@@ -144,6 +146,9 @@ EvalState *eval_clone(const EvalState *st)
     for (uint32_t i = 0; i < c->nviolations; i++) c->violations[i].detail = c->violations[i].hint = NULL;
     c->user_violations = copy_of(st->user_violations, t->nusers + 1, sizeof *c->user_violations);
     c->direct_users = copy_of(st->direct_users, st->direct_users_cap, sizeof *c->direct_users);
+    c->keep_texts = 0;          /* nothing borrows the copy's texts */
+    c->retired = NULL;
+    c->nretired = c->retired_cap = 0;
     c->owned = NULL;            /* the assignment arrays stay the original's */
     c->nowned = c->owned_cap = 0;
     return c;
@@ -381,6 +386,18 @@ void eval_add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t pr
     st->user_violations[user] = i;
 }
 
+/* A violation text the state no longer shows: freed, or kept for borrowed snapshots. */
+static void drop_text(EvalState *st, char *text)
+{
+    if (!text) return;
+    if (!st->keep_texts) {
+        free(text);
+        return;
+    }
+    if (!grow_array((void **)&st->retired, &st->retired_cap, st->nretired + 1, sizeof *st->retired)) fatal_oom();
+    st->retired[st->nretired++] = text;
+}
+
 void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t product, unsigned kinds)
 {
     for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user) {
@@ -388,8 +405,8 @@ void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t
         if (v->dead || v->group != group || !(kinds & (1u << v->kind))) continue;
         if (product != EVAL_NONE && v->product != product) continue;
         v->dead = 1;
-        free(v->detail);
-        free(v->hint);
+        drop_text(st, v->detail);
+        drop_text(st, v->hint);
         v->detail = v->hint = NULL;
     }
 }
@@ -870,7 +887,7 @@ static void finish_count_hints(EvalState *st)
     for (uint32_t i = 0; i < st->nviolations; i++) {
         Violation *v = &st->violations[i];
         if (v->dead || v->code != V_COUNT || v->group < 0) continue;
-        free(v->hint);
+        drop_text(st, v->hint);
         v->hint = str_printf("%s, then reprocess group \"%s\"", hints[v->product], p->groups[v->group].name);
     }
     for (uint32_t prod = 0; prod < p->nproducts; prod++) free(hints[prod]);

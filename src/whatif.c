@@ -389,11 +389,25 @@ int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags)
 
 /* ---- snapshots ------------------------------------------------------------------- */
 
+static Snapshot *take(const EvalState *st, int borrow);
+
 Snapshot *snapshot_take(const EvalState *st)
+{
+    return take(st, 0);
+}
+
+Snapshot *snapshot_borrow(EvalState *st)
+{
+    st->keep_texts = 1;
+    return take(st, 1);
+}
+
+static Snapshot *take(const EvalState *st, int borrow)
 {
     const Policy *p = st->p;
     Snapshot *s = calloc(1, sizeof *s);
     if (!s) fatal_oom();
+    s->borrowed = borrow;
     uint32_t live = 0, nvia = 0;
     for (uint32_t h = 0; h < st->nholdings; h++) {
         if (st->holdings[h].product == EVAL_NONE) continue;
@@ -450,8 +464,9 @@ Snapshot *snapshot_take(const EvalState *st)
         sv->group = v->group;
         sv->product = v->product;
         sv->code = v->code;
-        sv->detail = v->detail ? strdup(v->detail) : NULL;
-        sv->hint = v->hint ? strdup(v->hint) : NULL;
+        sv->detail = borrow || !v->detail ? v->detail : strdup(v->detail);
+        sv->hint = borrow || !v->hint ? v->hint : strdup(v->hint);
+        if ((v->detail && !sv->detail) || (v->hint && !sv->hint)) fatal_oom();
     }
     s->consumed = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
     s->seats = malloc(((size_t)p->nproducts + 1) * sizeof(int64_t));
@@ -468,7 +483,7 @@ Snapshot *snapshot_take(const EvalState *st)
 void snapshot_free(Snapshot *s)
 {
     if (!s) return;
-    for (uint32_t i = 0; i < s->nviolations; i++) {
+    for (uint32_t i = 0; i < s->nviolations && !s->borrowed; i++) {
         free(s->violations[i].detail);
         free(s->violations[i].hint);
     }
@@ -566,9 +581,9 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
 int whatif_run(EvalState *st, const Stmt *scenario, DiagList *diags, WhatifRun *run)
 {
     memset(run, 0, sizeof *run);
-    run->before = snapshot_take(st);
+    run->before = snapshot_borrow(st);
     if (whatif_apply(st, scenario, diags) != 0) return -1;
-    run->after = snapshot_take(st);
+    run->after = snapshot_borrow(st);
     run->hints = whatif_reprocess_hints(st, &run->nhints);
     WhatifDiff d = { scenario->u.scenario.name.text, run->before, run->after, st, run->hints, run->nhints };
     run->diff = d;
