@@ -257,6 +257,12 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
 
 static uint32_t enabled_lookup(EvalState *st, const bitword *enabled);
 
+/* Where a pointer starts its probe in the enabled-sets table. */
+static inline size_t pointer_hash(const bitword *p)
+{
+    return (size_t)(((uintptr_t)p >> 3) * 0x9e3779b97f4a7c15ULL >> 20);
+}
+
 uint32_t eval_enabled_index(EvalState *st, const bitword *enabled)
 {
     if (st->nenabled_sets && st->enabled_sets[st->last_enabled] == enabled) return st->last_enabled;
@@ -268,7 +274,7 @@ uint32_t eval_enabled_index(EvalState *st, const bitword *enabled)
 /* eval_enabled_index without the one-entry memo. */
 static uint32_t enabled_lookup(EvalState *st, const bitword *enabled)
 {
-    size_t h = (size_t)(((uintptr_t)enabled >> 3) * 0x9e3779b97f4a7c15ULL >> 20);
+    size_t h = pointer_hash(enabled);
     if (st->enabled_mask) {
         for (size_t i = h & st->enabled_mask; st->enabled_slots[i]; i = (i + 1) & st->enabled_mask)
             if (st->enabled_sets[st->enabled_slots[i] - 1] == enabled) return st->enabled_slots[i] - 1;
@@ -288,7 +294,7 @@ static uint32_t enabled_lookup(EvalState *st, const bitword *enabled)
         uint32_t *table = calloc(slots, sizeof *table);
         if (!table) fatal_oom();
         for (uint32_t k = 0; k < st->nenabled_sets; k++) {
-            size_t j = (size_t)(((uintptr_t)st->enabled_sets[k] >> 3) * 0x9e3779b97f4a7c15ULL >> 20) & (slots - 1);
+            size_t j = pointer_hash(st->enabled_sets[k]) & (slots - 1);
             while (table[j]) j = (j + 1) & (slots - 1);
             table[j] = k + 1;
         }
