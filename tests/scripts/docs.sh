@@ -5,8 +5,7 @@
 # lint code is in docs/lint.md.
 set -u
 cd "$(dirname "$0")/../.."
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. tests/scripts/lib/common.sh
 
 if command -v groff >/dev/null 2>&1; then
     warnings=$(groff -ww -man -Tutf8 docs/skuld.1 2>&1 >/dev/null)

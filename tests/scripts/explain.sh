@@ -2,8 +2,7 @@
 # skuld explain: the story of one user, with each check and the rule behind it.
 set -u
 cd "$(dirname "$0")/../.."
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. tests/scripts/lib/common.sh
 out=$("$SKULD" explain rules --tenant examples/contoso --user amit.iyer@contoso.com); rc=$?
 [ $rc = 1 ] || bad "amit is in error: exit 1 expected, got $rc"
 for want in 'usage location: IN (the user' 'group "Engineering E3" (priority 10, rules/contoso.skuld:' \

@@ -4,10 +4,8 @@
 # report with its rules formatted).
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. tests/scripts/lib/common.sh
+make_tmp fmt
 
 "$SKULD" fmt --check rules/ examples/ >"$tmp/check.out" 2>&1 ||
     bad "fmt --check of the bundled rules: $(cat "$tmp/check.out")"

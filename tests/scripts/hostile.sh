@@ -362,19 +362,19 @@ rm -f "$g/group-blocks.skuld"
 
 # one conflict set of many plans, all enabled by one group: a C4 error, found in bounded
 # time however many pairs there are
-awk -v n="$CONFLICT" 'BEGIN {
-    for (i = 1; i <= n; i++) printf "plan P%d;\n", i
-    printf "conflict "; for (i = 1; i < n; i++) printf "P%d, ", i; printf "P%d;\n", n
-    printf "product X { plans "; for (i = 1; i < n; i++) printf "P%d, ", i; printf "P%d; }\n", n
-    print "group \"G\" { assign X; }" }' >"$g/conflict.skuld"
+# conflict_rules N FILE: N plans in one conflict set and one product, one group assigning it
+conflict_rules() {
+    awk -v n="$1" 'BEGIN {
+        for (i = 1; i <= n; i++) printf "plan P%d;\n", i
+        printf "conflict "; for (i = 1; i < n; i++) printf "P%d, ", i; printf "P%d;\n", n
+        printf "product X { plans "; for (i = 1; i < n; i++) printf "P%d, ", i; printf "P%d; }\n", n
+        print "group \"G\" { assign X; }" }' >"$2"
+}
+conflict_rules "$CONFLICT" "$g/conflict.skuld"
 run gen/conflict-set-all-in-one-group 1 "$T" "conflict\\.skuld:$((CONFLICT + 3)):[0-9]+" "$SKULD" check conflict.skuld
 rm -f "$g/conflict.skuld"
 
-awk -v n="$CONFLICT_BIG" 'BEGIN {
-    for (i = 1; i <= n; i++) printf "plan P%d;\n", i
-    printf "conflict "; for (i = 1; i < n; i++) printf "P%d, ", i; printf "P%d;\n", n
-    printf "product X { plans "; for (i = 1; i < n; i++) printf "P%d, ", i; printf "P%d; }\n", n
-    print "group \"G\" { assign X; }" }' >"$g/conflict-big.skuld"
+conflict_rules "$CONFLICT_BIG" "$g/conflict-big.skuld"
 run gen/conflict-set-100k-plans 1 "$TC" "conflict-big\\.skuld:$((CONFLICT_BIG + 3)):[0-9]+" "$SKULD" check conflict-big.skuld
 rm -f "$g/conflict-big.skuld"
 

@@ -4,10 +4,8 @@
 # killed run leaves the old report or the new one, never a torn one.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. tests/scripts/lib/common.sh
+make_tmp output-safety
 
 mkdir -p "$tmp/t" "$tmp/r"
 cat >"$tmp/r/rules.skuld" <<'RULES'

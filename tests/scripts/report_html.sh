@@ -3,10 +3,8 @@
 # escaped; rendered in headless Chromium, its screenshot kept as build/artifacts/report.png.
 set -u
 cd "$(dirname "$0")/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. tests/scripts/lib/common.sh
+make_tmp report-html
 
 "$SKULD" report rules --tenant examples/contoso -o "$tmp/report.html" || bad "report exited $?"
 html="$tmp/report.html"

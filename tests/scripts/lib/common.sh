@@ -4,6 +4,8 @@
 #   make_tmp NAME   $tmp: a new folder, removed when the script exits
 #   fail MESSAGE    prints FAIL: MESSAGE, then what $tmp/err and $tmp/out hold (the
 #                   last command's stderr and stdout, by convention), and exits 1
+#   bad MESSAGE     prints FAIL: MESSAGE and goes on; the script ends with `exit $fail`
+#                   ($fail is 1 once bad was called; a variable, apart from the function)
 
 make_tmp() {
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/skuld-$1.XXXXXX") || exit 1
@@ -18,3 +20,6 @@ fail() {
     done
     exit 1
 }
+
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
