@@ -37,9 +37,14 @@ int main(int argc, char **argv)
     /* Loading a tenant makes many arrays of a few megabytes and frees some of them
      * before evaluating: grow the heap in large steps and keep what is freed for reuse,
      * instead of a system call and fresh zeroed pages each time (about a tenth of a
-     * 100,000-user run; docs/PERFORMANCE.md). The process is short-lived. */
+     * 100,000-user run; docs/PERFORMANCE.md). The process is short-lived.
+     * Arrays past 32 MiB (a million users' tables) come from the heap too, not from
+     * mappings of their own: what the loader frees (row arrays, the address sort)
+     * then holds the evaluation's holdings, without new zeroed pages (a fifth of a
+     * million-user run). */
     mallopt(M_TOP_PAD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_MAX, 0);
 #endif
     if (argc < 2) {
         fputs(usage, stderr);
