@@ -12,7 +12,7 @@
  * tenant: each group's assignments and members, each user's usage location, seats.
  *
  * Ownership: the state borrows the policy and tenant (they must outlive it) and owns
- * its pools, views and violations; eval_free.
+ * its pools, views, violations and their texts; eval_free.
  */
 #ifndef SKULD_EVAL_H
 #define SKULD_EVAL_H
@@ -21,6 +21,7 @@
 #include "planset.h"
 #include "policy.h"
 #include "tenant.h"
+#include "textpool.h"
 
 #define EVAL_NONE UINT32_MAX
 #define EVAL_DIRECT (-1)
@@ -46,8 +47,8 @@ typedef struct {
     uint8_t kind;               /* ViolationKind */
     uint8_t dead;               /* cleared; skipped by everything, compacted by eval_sort */
     uint32_t next_of_user;      /* the user's next violation, or EVAL_NONE */
-    char *detail;
-    char *hint;                 /* how to resolve it */
+    const char *detail;         /* texts of the state's pool (EvalState.texts) */
+    const char *hint;           /* how to resolve it */
 } Violation;
 
 typedef struct {
@@ -110,10 +111,8 @@ typedef struct EvalStateTag {
     uint32_t *direct_users;     /* users who have held a direct licence (repeats possible) */
     uint32_t ndirect_users;
     size_t direct_users_cap;
-    uint8_t keep_texts;         /* violation texts no longer shown are retired, not freed:
-                                   borrowed snapshots (whatif.h) point at them */
-    char **retired;             /* those texts, freed with the state */
-    size_t nretired, retired_cap;
+    TextPool texts;             /* every violation text the state has shown: a text stays
+                                   until eval_free, so snapshots may point at it */
     void **owned;               /* assignment arrays and bitsets made by scenario edits */
     uint32_t nowned;
     size_t owned_cap;
@@ -173,7 +172,8 @@ int eval_is_member(const EvalState *st, uint32_t user, uint32_t g);
 
 /* ---- primitives shared with transition.c ----------------------------------- */
 
-/* Appends a violation; the state takes detail and hint. */
+/* Appends a violation; the state takes detail and hint (malloc'd, or NULL) into its
+ * text pool. */
 void eval_add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t product, ViolationCode code,
                         ViolationKind kind, char *detail, char *hint);
 /* Marks every live violation of the user through `group` (EVAL_DIRECT: direct) of

@@ -29,7 +29,7 @@ typedef struct {
     int32_t group;
     uint32_t product;
     ViolationCode code;
-    char *detail, *hint;
+    const char *detail, *hint;  /* copies (snapshot_take), or the state's (snapshot_borrow) */
 } SnapViolation;
 
 typedef struct {
@@ -57,10 +57,9 @@ void whatif_baseline_current(EvalState *st);
 int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags);
 
 Snapshot *snapshot_take(const EvalState *st);
-/* The same, without copying the violation texts: the state keeps every text it drops
- * from now on, so the snapshot stays valid until the state is freed. Free the snapshot
- * first. (A run of a million users has hundreds of thousands of texts.) */
-Snapshot *snapshot_borrow(EvalState *st);
+/* The same, without copying the violation texts: it points at the state's text pool,
+ * which keeps every text until the state is freed. Free the snapshot first. */
+Snapshot *snapshot_borrow(const EvalState *st);
 void snapshot_free(Snapshot *s);
 
 /* Groups, in processing order, whose reprocess would clear some of their users in

@@ -61,6 +61,7 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
     }
     st->trace_user = UINT32_MAX;
     planset_init(&st->sets, p->plan_words);
+    textpool_init(&st->texts);
     for (uint32_t u = 0; u < t->nusers; u++) {
         st->country[u] = t->users[u].country;
         st->user_first[u] = EVAL_NONE;
@@ -74,12 +75,7 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
 void eval_free(EvalState *st)
 {
     if (!st) return;
-    for (size_t i = 0; i < st->nretired; i++) free(st->retired[i]);
-    free(st->retired);
-    for (uint32_t i = 0; i < st->nviolations; i++) {
-        free(st->violations[i].detail);
-        free(st->violations[i].hint);
-    }
+    textpool_free(&st->texts);
     for (uint32_t g = 0; g < st->p->ngroups; g++)
         if (st->groups[g].owns_members) free(st->groups[g].members);
     for (uint32_t i = 0; i < st->nowned; i++) free(st->owned[i]);
@@ -146,9 +142,7 @@ EvalState *eval_clone(const EvalState *st)
     for (uint32_t i = 0; i < c->nviolations; i++) c->violations[i].detail = c->violations[i].hint = NULL;
     c->user_violations = copy_of(st->user_violations, t->nusers + 1, sizeof *c->user_violations);
     c->direct_users = copy_of(st->direct_users, st->direct_users_cap, sizeof *c->direct_users);
-    c->keep_texts = 0;          /* nothing borrows the copy's texts */
-    c->retired = NULL;
-    c->nretired = c->retired_cap = 0;
+    textpool_init(&c->texts);   /* the copy's violations show no texts */
     c->owned = NULL;            /* the assignment arrays stay the original's */
     c->nowned = c->owned_cap = 0;
     return c;
@@ -386,22 +380,10 @@ void eval_add_violation(EvalState *st, uint32_t user, int32_t group, uint32_t pr
     v->code = code;
     v->kind = (uint8_t)kind;
     v->dead = 0;
-    v->detail = detail;
-    v->hint = hint;
+    v->detail = textpool_take(&st->texts, detail);
+    v->hint = textpool_take(&st->texts, hint);
     v->next_of_user = st->user_violations[user];
     st->user_violations[user] = i;
-}
-
-/* A violation text the state no longer shows: freed, or kept for borrowed snapshots. */
-static void drop_text(EvalState *st, char *text)
-{
-    if (!text) return;
-    if (!st->keep_texts) {
-        free(text);
-        return;
-    }
-    if (!grow_array((void **)&st->retired, &st->retired_cap, st->nretired + 1, sizeof *st->retired)) fatal_oom();
-    st->retired[st->nretired++] = text;
 }
 
 void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t product, unsigned kinds)
@@ -411,9 +393,7 @@ void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t
         if (v->dead || v->group != group || !(kinds & (1u << v->kind))) continue;
         if (product != EVAL_NONE && v->product != product) continue;
         v->dead = 1;
-        drop_text(st, v->detail);
-        drop_text(st, v->hint);
-        v->detail = v->hint = NULL;
+        v->detail = v->hint = NULL;   /* the texts stay in the pool */
     }
 }
 
@@ -893,8 +873,8 @@ static void finish_count_hints(EvalState *st)
     for (uint32_t i = 0; i < st->nviolations; i++) {
         Violation *v = &st->violations[i];
         if (v->dead || v->code != V_COUNT || v->group < 0) continue;
-        drop_text(st, v->hint);
-        v->hint = str_printf("%s, then reprocess group \"%s\"", hints[v->product], p->groups[v->group].name);
+        v->hint = textpool_take(&st->texts, str_printf("%s, then reprocess group \"%s\"", hints[v->product],
+                                                       p->groups[v->group].name));
     }
     for (uint32_t prod = 0; prod < p->nproducts; prod++) free(hints[prod]);
     free(hints);

@@ -396,9 +396,8 @@ Snapshot *snapshot_take(const EvalState *st)
     return take(st, 0);
 }
 
-Snapshot *snapshot_borrow(EvalState *st)
+Snapshot *snapshot_borrow(const EvalState *st)
 {
-    st->keep_texts = 1;
     return take(st, 1);
 }
 
@@ -484,8 +483,8 @@ void snapshot_free(Snapshot *s)
 {
     if (!s) return;
     for (uint32_t i = 0; i < s->nviolations && !s->borrowed; i++) {
-        free(s->violations[i].detail);
-        free(s->violations[i].hint);
+        free((char *)s->violations[i].detail);
+        free((char *)s->violations[i].hint);
     }
     free(s->assigns);
     free(s->via_pool);
