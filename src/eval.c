@@ -42,10 +42,12 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
     st->p = p;
     st->t = t;
     st->groups = calloc((size_t)p->ngroups + 1, sizeof *st->groups);
-    st->country = malloc(((size_t)t->nusers + 1) * sizeof *st->country);
+    /* per-user arrays are read at random places for each membership: huge pages */
+    size_t nusers = (size_t)t->nusers + 1;
+    st->country = mem_huge(malloc(nusers * sizeof *st->country), nusers * sizeof *st->country);
     st->seats = malloc(((size_t)p->nproducts + 1) * sizeof *st->seats);
-    st->user_first = malloc(((size_t)t->nusers + 1) * sizeof *st->user_first);
-    st->user_violations = malloc(((size_t)t->nusers + 1) * sizeof *st->user_violations);
+    st->user_first = mem_huge(malloc(nusers * sizeof *st->user_first), nusers * sizeof *st->user_first);
+    st->user_violations = mem_huge(malloc(nusers * sizeof *st->user_violations), nusers * sizeof *st->user_violations);
     st->user_mailbox = calloc((size_t)t->nusers + 1, 1);
     st->proxy_holders = calloc((size_t)t->nproxies + 1, sizeof *st->proxy_holders);
     st->consumed = calloc((size_t)p->nproducts + 1, sizeof *st->consumed);

@@ -207,7 +207,7 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
     if (ix->keys_len + len + 1 > ix->keys_cap) {
         size_t cap = ix->keys_cap ? ix->keys_cap : 4096;
         while (cap < ix->keys_len + len + 1) cap *= 2;
-        char *grown = realloc(ix->keys, cap);
+        char *grown = mem_huge(realloc(ix->keys, cap), cap);   /* read at random by lookups */
         if (!grown) return -2;
         ix->keys = grown;
         ix->keys_cap = cap;

@@ -377,6 +377,7 @@ static int load_users(Loader *ld, const char *dir)
         !grow_array((void **)&lines, &lines_cap, lines_in_file + 1, sizeof *lines) ||
         !grow_array((void **)&proxies.seen, &proxies.cap, 2 * lines_in_file + 1, sizeof *proxies.seen))
         fatal_oom();
+    mem_huge(t->users, cap * sizeof *t->users);   /* read at random by the evaluation */
     mem_huge(proxies.seen, proxies.cap * sizeof *proxies.seen);
     /* rows are read in batches: their ids' table slots are fetched together */
     enum { BATCH = 64 };
