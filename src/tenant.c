@@ -273,6 +273,33 @@ static void sort_proxies(ProxySeen *seen, size_t n)
     }
 }
 
+/* Drops the addresses no other address can equal, keeping the rest in order; returns
+ * how many are left. Equal addresses have equal hashes, so an address whose hash bits
+ * (the low ones, 8 bits of filter per address) no other address sets is listed once:
+ * two bitmaps, "set once" and "set again", leave the duplicates and about one address
+ * in nine besides to sort, instead of all of them. */
+static size_t keep_possible_duplicates(ProxySeen *seen, size_t n)
+{
+    size_t nbits = 1024;
+    while (nbits < n * 8) nbits *= 2;
+    uint64_t *once = calloc(nbits / 64, sizeof *once), *again = calloc(nbits / 64, sizeof *again);
+    if (!once || !again) fatal_oom();
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)seen[i].hash & (nbits - 1);
+        uint64_t bit = (uint64_t)1 << (b & 63);
+        if (once[b >> 6] & bit) again[b >> 6] |= bit;
+        else once[b >> 6] |= bit;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)seen[i].hash & (nbits - 1);
+        if (again[b >> 6] & ((uint64_t)1 << (b & 63))) seen[kept++] = seen[i];
+    }
+    free(once);
+    free(again);
+    return kept;
+}
+
 typedef struct { uint32_t user, order, address; } ProxyRef;
 
 static int cmp_proxy_ref(const void *x, const void *y)
@@ -288,7 +315,7 @@ static int cmp_proxy_ref(const void *x, const void *y)
 static void keep_shared_proxies(Tenant *t, ProxyList *pl, const char *base)
 {
     ProxySeen *seen = pl->seen;
-    size_t n = pl->n;
+    size_t n = keep_possible_duplicates(pl->seen, pl->n);
     sort_proxies(seen, n);
     ProxyRef *refs = NULL;
     size_t nrefs = 0, refs_cap = 0, text_cap = 0;
