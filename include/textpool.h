@@ -3,7 +3,7 @@
  * A million-user tenant can have hundreds of thousands of violations, but only a few
  * hundred distinct texts ("no seat left: 250000 of 250000 in use" for every user who
  * waits for that seat). Holding each text once keeps tens of megabytes of copies out of
- * memory, and a report writer can render a text once for all the violations showing it.
+ * memory (and out of the kernel's page zeroing: docs/PERFORMANCE.md).
  *
  * Ownership: the pool owns every text it holds until textpool_free; a text it returns
  * never moves or changes, so violations and snapshots point at it without owning it.
