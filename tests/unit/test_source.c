@@ -16,6 +16,15 @@
 
 #include "source.h"
 
+/* Makes the file named by a mkstemp template (filled in), empty; returns the page size. */
+static size_t temp_file(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    return (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static void write_file(const char *path, size_t size)
 {
     FILE *f = fopen(path, "wb");
@@ -28,11 +37,8 @@ static void test_view_sizes(void **state)
 {
     (void)state;
     char path[] = "/tmp/skuld-view-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    long page = sysconf(_SC_PAGESIZE);
-    size_t sizes[] = { 0, 1, (size_t)page - 1, (size_t)page, 3 * (size_t)page + 7, 4 * (size_t)page };
+    size_t page = temp_file(path);
+    size_t sizes[] = { 0, 1, page - 1, page, 3 * page + 7, 4 * page };
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
         write_file(path, sizes[k]);
         FileView v;
@@ -41,7 +47,7 @@ static void test_view_sizes(void **state)
         assert_int_equal(v.len, sizes[k]);
         assert_int_equal(v.data[v.len], '\0');
         /* a size that leaves no room for the NUL in the last page is read, not mapped */
-        if (sizes[k] % (size_t)page == 0) assert_int_equal(v.map_len, 0);
+        if (sizes[k] % page == 0) assert_int_equal(v.map_len, 0);
         else assert_int_equal(v.map_len, sizes[k]);
         if (sizes[k]) assert_int_equal(v.data[0], 'a');
         file_view_close(&v);
@@ -53,11 +59,8 @@ static void test_shrinking_file_exits_2(void **state)
 {
     (void)state;
     char path[] = "/tmp/skuld-shrink-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    long page = sysconf(_SC_PAGESIZE);
-    write_file(path, 8 * (size_t)page + 100);
+    size_t page = temp_file(path);
+    write_file(path, 8 * page + 100);
     char errpath[] = "/tmp/skuld-shrink-err-XXXXXX";
     int efd = mkstemp(errpath);
     assert_true(efd >= 0);
