@@ -871,13 +871,21 @@ static void finish_count_hints(EvalState *st)
         free(held_text);
     }
     free(held_by);
-    free(slot);
+    /* a hint is the same for every user waiting through one group: made once per
+     * (product, group), not once per violation */
+    const char **made = calloc((size_t)nwait * row + 1, sizeof *made);
+    if (!made) fatal_oom();
     for (uint32_t i = 0; i < st->nviolations; i++) {
         Violation *v = &st->violations[i];
         if (v->dead || v->code != V_COUNT || v->group < 0) continue;
-        v->hint = textpool_take(&st->texts, str_printf("%s, then reprocess group \"%s\"", hints[v->product],
-                                                       p->groups[v->group].name));
+        const char **hint = &made[(size_t)slot[v->product] * row + (uint32_t)v->group];
+        if (!*hint)
+            *hint = textpool_take(&st->texts, str_printf("%s, then reprocess group \"%s\"", hints[v->product],
+                                                          p->groups[v->group].name));
+        v->hint = *hint;
     }
+    free(made);
+    free(slot);
     for (uint32_t prod = 0; prod < p->nproducts; prod++) free(hints[prod]);
     free(hints);
     free(waiting);
