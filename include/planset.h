@@ -22,11 +22,12 @@
 #include "bitset.h"
 
 #define PLANSET_EMPTY 0u
-#define PLANSET_MEMO 1024   /* entries of the (set, added set) -> union cache */
+#define PLANSET_MEMO 1024   /* entries of the (set, added set) -> union cache: 2^10, as
+                               planset_union takes 10 bits of a hash */
 
 typedef struct {
     uint32_t set;           /* left operand id + 1 (0: empty entry) */
-    const bitword *added;   /* right operand, by address */
+    uint32_t added;         /* right operand, by the caller's key for it */
     uint32_t result;
 } PlanSetMemo;
 
@@ -46,9 +47,10 @@ void planset_copy(PlanSets *dst, const PlanSets *src);
 
 /* The id of the set `bits` (interned if new). */
 uint32_t planset_intern(PlanSets *ps, const bitword *bits);
-/* The id of set `id` united with `added` (remembered by address for the next call
- * with the same operands, and checked then). */
-uint32_t planset_union(PlanSets *ps, uint32_t id, const bitword *added);
+/* The id of set `id` united with `added`. `key` names `added` for the life of the
+ * store (and of its copies): the same key always comes with the same bits, so a
+ * remembered (id, key) result is returned without reading a word of either set. */
+uint32_t planset_union(PlanSets *ps, uint32_t id, uint32_t key, const bitword *added);
 
 static inline const bitword *planset_bits(const PlanSets *ps, uint32_t id)
 {

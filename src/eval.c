@@ -334,7 +334,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     if (prev == EVAL_NONE) hd->via_first = n;
     else st->via[prev].next = n;
     if (cur == EVAL_NONE) hd->via_last = n;
-    hd->plans = planset_union(&st->sets, hd->plans, enabled);
+    hd->plans = planset_union(&st->sets, hd->plans, st->via[n].enabled, enabled);
     if (!st->user_mailbox[user] && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
         refresh_mailbox(st, user);
 }
@@ -343,10 +343,10 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
     Holding *hd = &st->holdings[h];
     uint32_t plans = PLANSET_EMPTY;
-    if (hd->direct) plans = planset_union(&st->sets, plans, eval_direct_enabled(st, hd));
+    if (hd->direct) plans = planset_union(&st->sets, plans, hd->direct_enabled, eval_direct_enabled(st, hd));
     hd->via_last = EVAL_NONE;
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
-        plans = planset_union(&st->sets, plans, eval_via_enabled(st, v));
+        plans = planset_union(&st->sets, plans, st->via[v].enabled, eval_via_enabled(st, v));
         hd->via_last = v;
     }
     hd->plans = plans;
@@ -686,7 +686,8 @@ static void apply_direct(EvalState *st)
         st->holdings[h].direct = 1;
         eval_note_direct(st, d->user);
         st->holdings[h].direct_enabled = eval_enabled_index(st, d->enabled);
-        st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, d->enabled);
+        st->holdings[h].plans =
+            planset_union(&st->sets, st->holdings[h].plans, st->holdings[h].direct_enabled, d->enabled);
         if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
             refresh_mailbox(st, d->user);
     }

@@ -79,24 +79,21 @@ uint32_t planset_intern(PlanSets *ps, const bitword *bits)
     return id;
 }
 
-uint32_t planset_union(PlanSets *ps, uint32_t id, const bitword *added)
+uint32_t planset_union(PlanSets *ps, uint32_t id, uint32_t key, const bitword *added)
 {
-    size_t m = (((uintptr_t)added >> 4) ^ ((size_t)id * 0x9e3779b1u)) & (PLANSET_MEMO - 1);
+    uint32_t mix = key * 0x9e3779b1u + id * 0x85ebca6bu;
+    size_t m = mix >> 22;                         /* 10 bits: PLANSET_MEMO entries */
     PlanSetMemo *e = &ps->memo[m];
+    if (e->set == id + 1 && e->added == key) return e->result;
     bitword scratch[64];
     bitword *u = ps->words <= 64 ? scratch : malloc(ps->words * sizeof *u);
     if (!u) fatal_oom();
     memcpy(u, planset_bits(ps, id), ps->words * sizeof *u);
     bitset_or(u, added, ps->words);
-    /* the memo is checked, not trusted: an address may be reused for another set */
-    if (e->set == id + 1 && e->added == added && bitset_equal(planset_bits(ps, e->result), u, ps->words)) {
-        if (u != scratch) free(u);
-        return e->result;
-    }
     uint32_t r = planset_intern(ps, u);
     if (u != scratch) free(u);
     e->set = id + 1;
-    e->added = added;
+    e->added = key;
     e->result = r;
     return r;
 }
