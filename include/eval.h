@@ -54,11 +54,11 @@ typedef struct {
 typedef struct {
     uint32_t product;
     uint32_t next;              /* the user's next holding, or EVAL_NONE */
-    uint32_t plans;             /* the union of its sources' plans: a set of EvalState.sets */
-    uint32_t via_first, via_last;   /* group sources, in processing order (ViaNode list) */
-    uint32_t direct_enabled : 31;   /* what the direct licence enables: an enabled_sets index
-                                       (eval_direct_enabled); 24 bytes a holding, not 32 */
-    uint32_t direct : 1;        /* a direct licence gives it */
+    uint32_t plans : 31;        /* the union of its sources' plans: a set of EvalState.sets */
+    uint32_t direct : 1;        /* a direct licence gives it; what that enables is kept
+                                   aside (eval_direct_index): direct licences are few, and
+                                   16 bytes make a chunk of EVAL_HOLD_CHUNK one cache line */
+    uint32_t via_first;         /* group sources, in processing order (ViaNode list) */
 } Holding;
 
 typedef struct {
@@ -111,6 +111,10 @@ typedef struct EvalStateTag {
     uint32_t *direct_users;     /* users who have held a direct licence (repeats possible) */
     uint32_t ndirect_users;
     size_t direct_users_cap;
+    uint64_t *direct_slots;     /* holding + 1 << 32 | enabled_sets index, by holding hash;
+                                   0 = empty (eval_direct_index) */
+    size_t direct_mask;
+    uint32_t ndirect_slots;     /* entries in direct_slots */
     TextPool texts;             /* every violation text the state has shown: a text stays
                                    until eval_free, so snapshots may point at it */
     void **owned;               /* assignment arrays and bitsets made by scenario edits */
@@ -145,10 +149,16 @@ static inline const bitword *eval_holding_plans(const EvalState *st, uint32_t h)
     return planset_bits(&st->sets, st->holdings[h].plans);
 }
 
+/* What the direct licence of holding h enables, as an enabled_sets index (h's direct
+ * set). */
+uint32_t eval_direct_index(const EvalState *st, uint32_t h);
+/* Marks holding h as given by a direct licence that enables enabled_sets[ix]. */
+void eval_set_direct(EvalState *st, uint32_t h, uint32_t ix);
+
 /* What the direct licence of holding hd enables (hd->direct set). */
 static inline const bitword *eval_direct_enabled(const EvalState *st, const Holding *hd)
 {
-    return st->enabled_sets[hd->direct_enabled];
+    return st->enabled_sets[eval_direct_index(st, (uint32_t)(hd - st->holdings))];
 }
 
 /* The index of `enabled` in st->enabled_sets (added if new): a pointer that outlives

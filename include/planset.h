@@ -22,6 +22,7 @@
 #include "bitset.h"
 
 #define PLANSET_EMPTY 0u
+#define PLANSET_MAX 0x7fffffffu    /* ids fit in 31 bits (a holding keeps one beside a flag) */
 #define PLANSET_MEMO 1024   /* entries of the (set, added set) -> union cache: 2^10, as
                                planset_union takes 10 bits of a hash */
 

@@ -100,6 +100,7 @@ void eval_free(EvalState *st)
     free(st->consumed);
     free(st->group_rank);
     free(st->direct_users);
+    free(st->direct_slots);
     free(st);
 }
 
@@ -144,6 +145,7 @@ EvalState *eval_clone(const EvalState *st)
     for (uint32_t i = 0; i < c->nviolations; i++) c->violations[i].detail = c->violations[i].hint = NULL;
     c->user_violations = copy_of(st->user_violations, t->nusers + 1, sizeof *c->user_violations);
     c->direct_users = copy_of(st->direct_users, st->direct_users_cap, sizeof *c->direct_users);
+    c->direct_slots = copy_of(st->direct_slots, st->direct_mask ? st->direct_mask + 1 : 0, sizeof *c->direct_slots);
     textpool_init(&c->texts);   /* the copy's violations show no texts */
     c->owned = NULL;            /* the assignment arrays stay the original's */
     c->nowned = c->owned_cap = 0;
@@ -187,6 +189,8 @@ void eval_user_plans(const EvalState *st, uint32_t user, bitword *out)
 
 /* ---- holdings and sources ---------------------------------------------------------- */
 
+_Static_assert(sizeof(Holding) * EVAL_HOLD_CHUNK == 64, "a user's chunk of holdings is one cache line");
+
 /* Makes room for cap holdings, on huge pages aligned so that a user's chunk of
  * holdings shares its cache lines with no one. 0 on no memory. */
 static int grow_holdings(EvalState *st, size_t cap)
@@ -225,9 +229,8 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
     Holding *hd = &st->holdings[h];
     hd->product = product;
     hd->next = st->user_first[user];
-    hd->via_first = hd->via_last = EVAL_NONE;
+    hd->via_first = EVAL_NONE;
     hd->direct = 0;
-    hd->direct_enabled = 0;
     hd->plans = PLANSET_EMPTY;
     st->user_first[user] = h;
     st->consumed[product]++;
@@ -305,6 +308,46 @@ static uint32_t enabled_lookup(EvalState *st, const bitword *enabled)
     return ix;
 }
 
+/* ---- what direct licences enable: a small table aside, by holding ------------------ */
+
+static inline size_t holding_hash(uint32_t h)
+{
+    return (size_t)((uint64_t)h * 0x9e3779b97f4a7c15ULL >> 32);
+}
+
+/* The table's slot for holding h: its entry, or the empty slot where it would go. */
+static uint64_t *direct_slot(const EvalState *st, uint32_t h)
+{
+    uint64_t key = (uint64_t)(h + 1) << 32;
+    size_t i = holding_hash(h) & st->direct_mask;
+    while (st->direct_slots[i] && (st->direct_slots[i] & 0xffffffff00000000ULL) != key) i = (i + 1) & st->direct_mask;
+    return &st->direct_slots[i];
+}
+
+uint32_t eval_direct_index(const EvalState *st, uint32_t h)
+{
+    return st->direct_mask ? (uint32_t)*direct_slot(st, h) : 0;   /* found: h is direct */
+}
+
+void eval_set_direct(EvalState *st, uint32_t h, uint32_t ix)
+{
+    if (((size_t)st->ndirect_slots + 1) * 2 > st->direct_mask) {   /* grow at half load */
+        size_t slots = st->direct_mask ? (st->direct_mask + 1) * 2 : 64;
+        uint64_t *old = st->direct_slots;
+        size_t old_slots = st->direct_mask ? st->direct_mask + 1 : 0;
+        st->direct_slots = calloc(slots, sizeof *st->direct_slots);
+        if (!st->direct_slots) fatal_oom();
+        st->direct_mask = slots - 1;
+        for (size_t i = 0; i < old_slots; i++)
+            if (old[i]) *direct_slot(st, (uint32_t)(old[i] >> 32) - 1) = old[i];
+        free(old);
+    }
+    uint64_t *e = direct_slot(st, h);
+    if (!*e) st->ndirect_slots++;
+    *e = (uint64_t)(h + 1) << 32 | ix;
+    st->holdings[h].direct = 1;
+}
+
 void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
 {
     if (st->nvia == st->via_cap) {
@@ -321,19 +364,14 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     st->via[n].enabled = eval_enabled_index(st, enabled);
     st->via[n].kept = kept ? 1u : 0u;
     uint32_t prev = EVAL_NONE, cur = hd->via_first;
-    if (hd->via_last != EVAL_NONE &&
-        (st->full_pass || st->group_rank[st->via[hd->via_last].group] < st->group_rank[g])) {
-        prev = hd->via_last;    /* a full pass adds sources in processing order: at the end */
-        cur = EVAL_NONE;
-    }
-    while (cur != EVAL_NONE && st->group_rank[st->via[cur].group] < st->group_rank[g]) {
+    /* a full pass adds sources in processing order: at the end (the lists are short) */
+    while (cur != EVAL_NONE && (st->full_pass || st->group_rank[st->via[cur].group] < st->group_rank[g])) {
         prev = cur;
         cur = st->via[cur].next;
     }
     st->via[n].next = cur;
     if (prev == EVAL_NONE) hd->via_first = n;
     else st->via[prev].next = n;
-    if (cur == EVAL_NONE) hd->via_last = n;
     hd->plans = planset_union(&st->sets, hd->plans, st->via[n].enabled, enabled);
     if (!st->user_mailbox[user] && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
         refresh_mailbox(st, user);
@@ -343,12 +381,12 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
     Holding *hd = &st->holdings[h];
     uint32_t plans = PLANSET_EMPTY;
-    if (hd->direct) plans = planset_union(&st->sets, plans, hd->direct_enabled, eval_direct_enabled(st, hd));
-    hd->via_last = EVAL_NONE;
-    for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
-        plans = planset_union(&st->sets, plans, st->via[v].enabled, eval_via_enabled(st, v));
-        hd->via_last = v;
+    if (hd->direct) {
+        uint32_t ix = eval_direct_index(st, h);
+        plans = planset_union(&st->sets, plans, ix, st->enabled_sets[ix]);
     }
+    for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
+        plans = planset_union(&st->sets, plans, st->via[v].enabled, eval_via_enabled(st, v));
     hd->plans = plans;
     if (!hd->direct && hd->via_first == EVAL_NONE) {
         /* no source left: the user no longer holds it, the seat is free */
@@ -683,11 +721,10 @@ static void apply_direct(EvalState *st)
     for (uint32_t i = 0; i < st->t->ndirect; i++) {
         const DirectLicense *d = &st->t->direct[i];
         uint32_t h = eval_hold(st, d->user, d->product);
-        st->holdings[h].direct = 1;
+        uint32_t ix = eval_enabled_index(st, d->enabled);
+        eval_set_direct(st, h, ix);
         eval_note_direct(st, d->user);
-        st->holdings[h].direct_enabled = eval_enabled_index(st, d->enabled);
-        st->holdings[h].plans =
-            planset_union(&st->sets, st->holdings[h].plans, st->holdings[h].direct_enabled, d->enabled);
+        st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, ix, d->enabled);
         if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
             refresh_mailbox(st, d->user);
     }

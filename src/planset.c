@@ -64,7 +64,7 @@ uint32_t planset_intern(PlanSets *ps, const bitword *bits)
     size_t i = (size_t)h & ps->mask;
     for (uint32_t s; (s = ps->slots[i]); i = (i + 1) & ps->mask)
         if (bitset_equal(planset_bits(ps, s - 1), bits, ps->words)) return s - 1;
-    if (ps->count == UINT32_MAX - 1) fatal_oom();
+    if (ps->count >= PLANSET_MAX) fatal_oom();
     if (ps->count == ps->cap) {
         uint32_t cap = ps->cap * 2;
         bitword *grown = realloc(ps->bits, (size_t)cap * ps->words * sizeof *grown);

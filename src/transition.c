@@ -20,9 +20,8 @@ void eval_hold_via(EvalState *st, uint32_t user, uint32_t product, uint32_t g, c
 void eval_hold_direct(EvalState *st, uint32_t user, uint32_t product, const bitword *enabled)
 {
     uint32_t h = eval_hold(st, user, product);
-    st->holdings[h].direct = 1;
+    eval_set_direct(st, h, eval_enabled_index(st, enabled));
     eval_note_direct(st, user);
-    st->holdings[h].direct_enabled = eval_enabled_index(st, enabled);
     eval_refresh_holding(st, user, h);
 }
 
@@ -110,7 +109,6 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
         eval_clear_violations(st, user, group, product, 1u << VK_KEPT);   /* an earlier S8 keep is over */
         if (rm[i].via == EVAL_NONE) {
             hd->direct = 0;
-            hd->direct_enabled = 0;
         } else {
             uint32_t *link = &hd->via_first;
             while (*link != rm[i].via) link = &st->via[*link].next;
@@ -353,11 +351,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
         eval_add_violation(st, user, EVAL_DIRECT, product, (ViolationCode)code, VK_REFUSED, detail, hint);
         return;
     }
-    h = eval_hold(st, user, product);
-    st->holdings[h].direct = 1;
-    eval_note_direct(st, user);
-    st->holdings[h].direct_enabled = eval_enabled_index(st, enabled);
-    eval_refresh_holding(st, user, h);
+    eval_hold_direct(st, user, product, enabled);
 }
 
 void eval_unlicense(EvalState *st, uint32_t user, uint32_t product)
