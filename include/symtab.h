@@ -8,8 +8,11 @@
  * could use): loading a million users does several million lookups, and uthash's
  * chained buckets with a malloc per entry cost 10x more there (docs/PERFORMANCE.md).
  * This is open addressing with linear probing over a power-of-two table, keys copied
- * into one growing arena, a 64-bit hash kept per entry and its high half in the slot,
- * so a probe reads the entry (and the key) only when the slot's half matches. Lookups
+ * into one growing arena, a 64-bit hash split between the slot (high half) and the
+ * entry (low half), so a probe reads the entry (and the key) only when the slot's half
+ * matches, and growing needs no rehash. An entry is 16 bytes: a million users' index
+ * is 16 MB of entries, not 32. Values are indices below 2^32 - 1, keys together under
+ * 4 GiB, and at most 2^31 - 1 keys: past those, put fails as out of memory. Lookups
  * in bulk (name_index_find_many) overlap their memory accesses: a table of a million
  * names is read at random places, and each access waits for memory.
  *
@@ -22,10 +25,10 @@
 #include <stdint.h>
 
 typedef struct {
-    uint64_t hash;      /* of the (folded) key: skips most compares, and growing needs no rehash */
-    size_t key;         /* offset of the key in the arena */
+    uint32_t hash_low;  /* low half of the (folded) key's hash; the high half is in its slot */
+    uint32_t key;       /* offset of the key in the arena */
     uint32_t len;
-    int64_t value;
+    uint32_t value;
 } NameEntry;
 
 typedef struct {

@@ -87,7 +87,7 @@ static size_t probe(const NameIndex *ix, const char *key, size_t len, uint64_t h
         if (!s) return i;
         if (SLOT_TAG(s) == SLOT_TAG(h)) {
             const NameEntry *e = &ix->entries[SLOT_ENTRY(s)];
-            if (e->hash == h && same_key(ix, e, key, len)) return i;
+            if (e->hash_low == (uint32_t)h && same_key(ix, e, key, len)) return i;
         }
         i = (i + 1) & ix->mask;
     }
@@ -98,7 +98,7 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
     if (!ix->mask) return -1;
     uint64_t h = hash_key(key, len, ix->fold_case);
     uint64_t s = ix->slots[probe(ix, key, len, h)];
-    return s ? ix->entries[SLOT_ENTRY(s)].value : -1;
+    return s ? (int64_t)ix->entries[SLOT_ENTRY(s)].value : -1;
 }
 
 /* Batches of this many keys have their table accesses in flight together. */
@@ -132,7 +132,7 @@ void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys
         /* 4: compare (collisions and misses probe on, rarely far) */
         for (size_t k = 0; k < m; k++) {
             uint64_t s = ix->slots[probe(ix, keys[base + k], lens[base + k], hash[k])];
-            out[base + k] = s ? ix->entries[SLOT_ENTRY(s)].value : -1;
+            out[base + k] = s ? (int64_t)ix->entries[SLOT_ENTRY(s)].value : -1;
         }
     }
 }
@@ -146,15 +146,19 @@ static int resize_table(NameIndex *ix, size_t want)
     if (slots <= ix->mask + 1 && ix->mask) return 1;
     uint64_t *table = mem_huge(calloc(slots, sizeof *table), slots * sizeof *table);
     if (!table) return 0;
+    /* each key's hash again from its old slot (high half) and its entry (low half) */
+    size_t old_slots = ix->mask ? ix->mask + 1 : 0;
+    for (size_t j = 0; j < old_slots; j++) {
+        uint64_t s = ix->slots[j];
+        if (!s) continue;
+        uint64_t h = SLOT_TAG(s) | ix->entries[SLOT_ENTRY(s)].hash_low;
+        size_t i = (size_t)h & (slots - 1);
+        while (table[i]) i = (i + 1) & (slots - 1);
+        table[i] = s;
+    }
     free(ix->slots);
     ix->slots = table;
     ix->mask = slots - 1;
-    for (size_t k = 0; k < ix->count; k++) {
-        uint64_t h = ix->entries[k].hash;
-        size_t i = (size_t)h & ix->mask;
-        while (ix->slots[i]) i = (i + 1) & ix->mask;
-        ix->slots[i] = SLOT_TAG(h) | (uint32_t)(k + 1);
-    }
     return 1;
 }
 
@@ -193,10 +197,12 @@ int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value
 
 int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64_t h, int64_t value)
 {
-    if (len > UINT32_MAX || ix->count >= UINT32_MAX - 1) return -2;
+    if (len >= UINT32_MAX || ix->count >= INT32_MAX || value < 0 || value >= UINT32_MAX ||
+        ix->keys_len + len + 1 > UINT32_MAX)
+        return -2;
     if ((ix->count + 1) * 2 > ix->mask + 1 && !resize_table(ix, (ix->mask + 1) * 2)) return -2;
     size_t slot = probe(ix, key, len, h);
-    if (ix->slots[slot]) return ix->entries[SLOT_ENTRY(ix->slots[slot])].value;
+    if (ix->slots[slot]) return (int64_t)ix->entries[SLOT_ENTRY(ix->slots[slot])].value;
     if (ix->count == ix->entries_cap) {
         size_t cap = ix->entries_cap ? ix->entries_cap * 2 : 64;
         NameEntry *grown = realloc(ix->entries, cap * sizeof *grown);
@@ -216,10 +222,10 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
     memcpy(stored, key, len);
     stored[len] = 0;
     NameEntry *e = &ix->entries[ix->count];
-    e->key = ix->keys_len;
+    e->key = (uint32_t)ix->keys_len;
     e->len = (uint32_t)len;
-    e->hash = h;
-    e->value = value;
+    e->hash_low = (uint32_t)h;
+    e->value = (uint32_t)value;
     ix->keys_len += len + 1;
     ix->slots[slot] = SLOT_TAG(h) | (uint32_t)(++ix->count);
     return -1;

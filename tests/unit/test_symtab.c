@@ -86,6 +86,37 @@ static void test_many_keys(void **state)
     name_index_free(&ix);
 }
 
+/* Lookups in bulk agree with one by one, absent keys included (-1, not a large
+ * number), across the table's growth; values outside 0 .. 2^32 - 2 are refused. */
+static void test_find_many_and_limits(void **state)
+{
+    (void)state;
+    NameIndex ix;
+    name_index_init(&ix, 0);
+    enum { N = 5000 };
+    static char keys[2 * N][24];
+    const char *names[2 * N];
+    size_t lens[2 * N];
+    int64_t out[2 * N];
+    for (int i = 0; i < 2 * N; i++) {
+        lens[i] = (size_t)snprintf(keys[i], sizeof keys[i], "g%d", i);
+        names[i] = keys[i];
+        if (i < N) assert_int_equal(name_index_put(&ix, keys[i], lens[i], (int64_t)i * 3), -1);
+    }
+    name_index_find_many(&ix, 2 * N, names, lens, out);
+    for (int i = 0; i < 2 * N; i++) {
+        assert_int_equal(out[i], i < N ? (int64_t)i * 3 : -1);
+        assert_int_equal(name_index_find(&ix, keys[i], lens[i]), out[i]);
+    }
+    assert_int_equal(name_index_put(&ix, "big", 3, (int64_t)UINT32_MAX - 1), -1);
+    assert_int_equal(name_index_find(&ix, "big", 3), (int64_t)UINT32_MAX - 1);
+    assert_int_equal(name_index_put(&ix, "too big", 7, (int64_t)UINT32_MAX), -2);
+    assert_int_equal(name_index_put(&ix, "negative", 8, -5), -2);
+    assert_int_equal(name_index_find(&ix, "too big", 7), -1);
+    assert_int_equal(ix.count, N + 1);
+    name_index_free(&ix);
+}
+
 static void test_misspell(void **state)
 {
     (void)state;
@@ -154,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_fold_case),
         cmocka_unit_test(test_insertion_order),
         cmocka_unit_test(test_many_keys),
+        cmocka_unit_test(test_find_many_and_limits),
         cmocka_unit_test(test_misspell),
         cmocka_unit_test(test_country),
     };
