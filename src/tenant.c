@@ -300,19 +300,26 @@ static size_t keep_possible_duplicates(ProxySeen *seen, size_t n)
     return kept;
 }
 
-typedef struct { uint32_t user, order, address; } ProxyRef;
+typedef struct {
+    uint32_t user, address;
+    const char *text;           /* where the user lists it */
+} ProxyRef;
 
+/* users.csv order: by user (users are numbered in file order), then as the user lists
+ * them. One user's addresses all lie in one buffer (the file's bytes, or the reader's
+ * unescaped copy of a quoted field), so their places compare; places in different
+ * buffers would not. */
 static int cmp_proxy_ref(const void *x, const void *y)
 {
     const ProxyRef *a = x, *b = y;
-    return a->order < b->order ? -1 : a->order > b->order;
+    if (a->user != b->user) return a->user < b->user ? -1 : 1;
+    return a->text < b->text ? -1 : a->text > b->text;
 }
 
 /* Keeps the addresses that two or more users list (only those can clash, S5.2), each
  * named as first written, and gives each user its shared addresses in the order it
- * lists them. Every address's text lies in `base` (the file's bytes), so its offset
- * there is its place in users.csv. */
-static void keep_shared_proxies(Tenant *t, ProxyList *pl, const char *base)
+ * lists them. */
+static void keep_shared_proxies(Tenant *t, ProxyList *pl)
 {
     ProxySeen *seen = pl->seen;
     size_t n = keep_possible_duplicates(pl->seen, pl->n);
@@ -344,7 +351,7 @@ static void keep_shared_proxies(Tenant *t, ProxyList *pl, const char *base)
                     if (users < 2 || seen[b].user == last_user) continue;   /* listed twice by one user */
                     last_user = seen[b].user;
                     if (!grow_array((void **)&refs, &refs_cap, nrefs + 1, sizeof *refs)) fatal_oom();
-                    refs[nrefs++] = (ProxyRef){ seen[b].user, (uint32_t)(seen[b].text - base), id };
+                    refs[nrefs++] = (ProxyRef){ seen[b].user, id, seen[b].text };
                 }
                 if (users < 2) continue;
                 if (!grow_array((void **)&t->proxy_text, &text_cap, t->nproxies + 1, sizeof *t->proxy_text) ||
@@ -476,7 +483,7 @@ static int load_users(Loader *ld, const char *dir)
         nbatch = 0;
         if (rc <= 0) break;
     }
-    if (!broken) keep_shared_proxies(t, &proxies, f.buf);
+    if (!broken) keep_shared_proxies(t, &proxies);
     free(proxies.seen);
     free(lines);
     /* each user's id is the index's copy of it (the index is complete now) */
