@@ -1004,7 +1004,8 @@ void eval_run(EvalState *st)
             progress("skuld: evaluating group %u of %u (%s, %u members)", i + 1, p->ngroups, p->groups[g].name,
                      gv->nmembers);
         for (uint32_t m = 0; m < gv->nmembers; m++) {
-            /* the pass is bound by memory latency: fetch the next users' state early */
+            /* the pass is bound by memory latency: fetch the next users' state early,
+             * step by step (each step reads what the one before fetched) */
             if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_first[gv->members[m + 16]]);
             if (m + 8 < gv->nmembers) {
                 uint32_t next = gv->members[m + 8];
@@ -1013,6 +1014,19 @@ void eval_run(EvalState *st)
                 __builtin_prefetch(&st->user_mailbox[next]);
                 __builtin_prefetch(&st->country[next]);
                 __builtin_prefetch(&st->t->users[next]);   /* its addresses, for uniqueness */
+            }
+            if (m + 6 < gv->nmembers) {   /* the chunk of holdings before the newest */
+                uint32_t h = st->user_first[gv->members[m + 6]];
+                if (h != EVAL_NONE && st->holdings[h - h % EVAL_HOLD_CHUNK].next != EVAL_NONE)
+                    __builtin_prefetch(&st->holdings[st->holdings[h - h % EVAL_HOLD_CHUNK].next]);
+            }
+            if (m + 3 < gv->nmembers) {   /* the sources a new one of this group links after */
+                uint32_t next = gv->members[m + 3];
+                for (uint32_t k = 0; k < gv->nassigns; k++) {
+                    uint32_t h = eval_find_holding(st, next, gv->assigns[k].product);
+                    if (h != EVAL_NONE && st->holdings[h].via_first != EVAL_NONE)
+                        __builtin_prefetch(&st->via[st->holdings[h].via_first]);
+                }
             }
             process_pair(st, gv->members[m], g);
         }
