@@ -283,8 +283,7 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
         g->cur[i] = h;
         g->act[nact++] = i;
         __builtin_prefetch(st->t->users[u0 + i].id);    /* for the user piece */
-        __builtin_prefetch(&holdings[h]);
-        __builtin_prefetch((const char *)&holdings[h] + sizeof *holdings - 1);   /* may straddle two lines */
+        __builtin_prefetch(&holdings[h]);   /* a chunk of holdings is one cache line */
     }
     /* Holdings, one link of each user's chain a round. */
     while (nact) {
