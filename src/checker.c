@@ -300,24 +300,25 @@ static void check_conflict(Checker *c, const Stmt *s)
     Policy *p = c->p;
     const NameList *l = &s->u.conflict.plans;
     int *ids = malloc((l->count ? l->count : 1) * sizeof *ids);
-    if (!ids) fatal_oom();
+    /* one bitset for the set, shared by its plans (a set of 100,000 plans stays one
+     * bitset); it also tells a plan named twice, in one step per name */
+    bitword *set = policy_plan_set(p);
+    if (!ids || !set) fatal_oom();
     size_t n = 0, unresolved = 0;
     for (size_t i = 0; i < l->count; i++) {
         int plan = resolve_plan(c, &l->items[i]);
         unresolved += plan < 0;
-        int seen = 0;
-        for (size_t k = 0; k < n; k++) seen |= ids[k] == plan;
-        if (plan >= 0 && !seen) ids[n++] = plan;
+        if (plan < 0 || bitset_test(set, (size_t)plan)) continue;
+        bitset_set(set, (size_t)plan);
+        ids[n++] = plan;
     }
     if (n < 2 && unresolved == 0)
         diag_add(c->diags, SEV_WARNING, s->loc, "conflict-single", "name at least two plans",
                  "a conflict set of fewer than two distinct plans excludes nothing");
-    if (n >= 2) {
-        /* one bitset for the set, shared by its plans (a set of 100,000 plans stays one
-         * bitset); a plan in several sets gets its own union */
-        bitword *set = policy_plan_set(p);
-        if (!set) fatal_oom();
-        for (size_t i = 0; i < n; i++) bitset_set(set, (size_t)ids[i]);
+    if (n < 2) {
+        free(set);
+    } else {
+        /* a plan in several sets gets its own union */
         if (!grow_array((void **)&p->conflict_sets, &c->sets_cap, p->nconflict_sets + 1, sizeof *p->conflict_sets))
             fatal_oom();
         p->conflict_sets[p->nconflict_sets++] = set;
