@@ -12,23 +12,17 @@
 set -u
 : "${SKULD:?set SKULD to the skuld binary}"
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
+. "$top/tests/scripts/lib/common.sh"
+make_tmp direct
 gen="$top/build/tools/gen-tenant"
-[ -x "$gen" ] || { echo "FAIL: $gen is not built" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed to read the JSON" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skuld-direct.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+[ -x "$gen" ] || fail "$gen is not built"
+command -v python3 >/dev/null || fail "python3 is needed to read the JSON"
 
 "$gen" --users 20000 --seed 7 --out "$tmp/g" >/dev/null || fail "gen-tenant failed"
 rules="$top/rules/microsoft365/catalog.skuld"
 "$SKULD" eval "$rules" "$tmp/g/rules.skuld" --tenant "$tmp/g/tenant" --format json -o "$tmp/eval.json" 2>"$tmp/err"
 rc=$?
-[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; fail "eval exited $rc"; }
+[ "$rc" -le 1 ] || fail "eval exited $rc"
 
 # the pairs of licenses.csv (header skipped; no field of the generator is quoted)
 tail -n +2 "$tmp/g/tenant/licenses.csv" | cut -d, -f1,2 | tr , ' ' | sort -u >"$tmp/licensed"
@@ -63,7 +57,7 @@ echo "ok: the state file keeps each licence's disabled plans"
 "$SKULD" whatif "$rules" "$tmp/g/rules.skuld" --tenant "$tmp/g/tenant" --state "$tmp/state.csv" \
     --unlicense "$1:$2" --format json -o "$tmp/whatif.json" 2>"$tmp/err"
 rc=$?
-[ "$rc" -le 1 ] || { cat "$tmp/err" >&2; fail "whatif --unlicense exited $rc"; }
+[ "$rc" -le 1 ] || fail "whatif --unlicense exited $rc"
 python3 - "$tmp/whatif.json" "$1" "$2" <<'EOF' || fail "the what-if did not take away exactly the one direct source"
 import json, sys
 report, user, product = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
