@@ -94,6 +94,19 @@ typedef struct EvalStateTag {
     uint32_t *enabled_slots;    /* index + 1 by pointer hash; 0 = empty */
     uint32_t last_enabled;      /* the index eval_enabled_index gave last */
     uint8_t full_pass;          /* eval_run is adding sources in processing order */
+    uint8_t lean;               /* set before eval_run: the pass keeps no source lists (via).
+                                   They follow from the input (S10): group G is a source of
+                                   each product it assigns to a direct member whose pair
+                                   (user, G) passed, i.e. left no group violation.
+                                   eval_source_groups finds them; eval_keep_sources makes the
+                                   lists, for what reads them directly (what-if changes,
+                                   state files, text and Graph reports: call it before
+                                   anything but eval_finish's one run and the JSON report).
+                                   Saves the pass 12 bytes a source (docs/PERFORMANCE.md). */
+    uint32_t pass_rank;         /* lean: the groups ranked below it have been processed */
+    uint32_t *user_groups_start;    /* lean: per user, [start[u], start[u + 1]) of user_groups */
+    uint32_t *user_groups;      /* lean: the licensed groups each user is a direct member
+                                   of, in processing order (made on first need) */
     size_t enabled_mask;
     uint32_t nvia, via_cap;
     uint32_t *user_first;       /* per user: first holding, or EVAL_NONE */
@@ -135,6 +148,25 @@ EvalState *eval_clone(const EvalState *st);
  * findings (S3), then hints and report order. Runs once, on a state fresh from
  * eval_new. */
 void eval_run(EvalState *st);
+
+/* Lean states (EvalState.lean): makes the per-user index of groups that
+ * eval_user_groups reads (reports that list sources call it first). */
+void eval_index_sources(EvalState *st);
+/* Lean states: makes the source lists (via) from the memberships and the violations;
+ * the state is then an ordinary one. Nothing for other states. */
+void eval_keep_sources(EvalState *st);
+/* Lean states, after eval_index_sources: the licensed groups the user is a direct
+ * member of, in processing order (*n of them). */
+static inline const uint32_t *eval_user_groups(const EvalState *st, uint32_t user, uint32_t *n)
+{
+    *n = st->user_groups_start[user + 1] - st->user_groups_start[user];
+    return st->user_groups + st->user_groups_start[user];
+}
+/* Whether the user's pair with group g failed: a live group violation (S5). */
+int eval_pair_failed(const EvalState *st, uint32_t user, uint32_t g);
+/* The groups that are sources of the user's holding h, in processing order, into
+ * *groups (grown as needed, *cap its room); returns how many. Any state. */
+uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t **groups, uint32_t *cap);
 
 /* Recomputes the direct-licence findings (S3, W5) and the CountViolation hints, then
  * sorts violations into report order. */

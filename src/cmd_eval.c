@@ -88,7 +88,10 @@ int cmd_eval(int argc, char **argv)
     diag_print_text(&rs.diags, stderr);
     if (policy && tenant && rs.diags.errors == 0) {
         EvalState *st = eval_new(policy, tenant);
+        /* the JSON report needs no source lists: they follow from the input (eval.h) */
+        st->lean = o.format == FORMAT_JSON && !o.save_state;
         eval_run(st);
+        if (st->lean && !o.no_assignments) eval_index_sources(st);
         EvalOutput e = { st, { o.no_assignments, o.group_filter, o.user_filter }, o.format };
         if (cmd_write_output("eval", o.output, write_report, &e) == 0 &&
             (!o.save_state || cmd_write_output("eval", o.save_state, write_state, &e) == 0)) {

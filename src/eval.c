@@ -101,6 +101,8 @@ void eval_free(EvalState *st)
     free(st->group_rank);
     free(st->direct_users);
     free(st->direct_slots);
+    free(st->user_groups_start);
+    free(st->user_groups);
     free(st);
 }
 
@@ -139,6 +141,8 @@ EvalState *eval_clone(const EvalState *st)
     c->proxy_holders = copy_of(st->proxy_holders, t->nproxies + 1, sizeof *c->proxy_holders);
     c->proxy_users_start = NULL;
     c->proxy_users = NULL;
+    c->user_groups_start = NULL;   /* a lean copy makes its own index on first need */
+    c->user_groups = NULL;
     c->consumed = copy_of(st->consumed, p->nproducts + 1, sizeof *c->consumed);
     c->group_rank = copy_of(st->group_rank, p->ngroups + 1, sizeof *c->group_rank);
     c->violations = copy_of(st->violations, st->violations_cap, sizeof *c->violations);
@@ -348,7 +352,8 @@ void eval_set_direct(EvalState *st, uint32_t h, uint32_t ix)
     st->holdings[h].direct = 1;
 }
 
-void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
+/* Links a new source (g, enabled_sets[ix]) into holding h's list, in processing order. */
+static void link_source(EvalState *st, uint32_t h, uint32_t g, uint32_t ix, int kept)
 {
     if (st->nvia == st->via_cap) {
         uint32_t cap = st->via_cap ? st->via_cap * 2 : 1024;
@@ -361,7 +366,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     Holding *hd = &st->holdings[h];
     uint32_t n = st->nvia++;
     st->via[n].group = g;
-    st->via[n].enabled = eval_enabled_index(st, enabled);
+    st->via[n].enabled = ix;
     st->via[n].kept = kept ? 1u : 0u;
     uint32_t prev = EVAL_NONE, cur = hd->via_first;
     /* a full pass adds sources in processing order: at the end (the lists are short) */
@@ -372,7 +377,14 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     st->via[n].next = cur;
     if (prev == EVAL_NONE) hd->via_first = n;
     else st->via[prev].next = n;
-    hd->plans = planset_union(&st->sets, hd->plans, st->via[n].enabled, enabled);
+}
+
+void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
+{
+    uint32_t ix = eval_enabled_index(st, enabled);
+    if (!st->lean) link_source(st, h, g, ix, kept);   /* a lean pass: the source follows from the input */
+    Holding *hd = &st->holdings[h];
+    hd->plans = planset_union(&st->sets, hd->plans, ix, enabled);
     if (!st->user_mailbox[user] && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
         refresh_mailbox(st, user);
 }
@@ -439,15 +451,16 @@ void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t
 
 /* ---- messages ------------------------------------------------------------------- */
 
-/* Where a holding comes from, for people: "a direct licence", "group \"Sales\"". */
-static char *holding_sources(const EvalState *st, uint32_t h)
+/* Where a holding comes from, for people: "a direct licence", "group \"Sales\"";
+ * its source groups are groups[0 .. ngroups). */
+static char *holding_sources(const EvalState *st, uint32_t h, const uint32_t *groups, uint32_t ngroups)
 {
     StrBuf sb = {0};
     const Holding *hd = &st->holdings[h];
     int n = 0;
     if (hd->direct) { sb_puts(&sb, "a direct licence"); n++; }
-    for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
-        sb_printf(&sb, "%sgroup \"%s\"", n++ ? ", " : "", st->p->groups[st->via[v].group].name);
+    for (uint32_t i = 0; i < ngroups; i++)
+        sb_printf(&sb, "%sgroup \"%s\"", n++ ? ", " : "", st->p->groups[groups[i]].name);
     return sb_take(&sb);
 }
 
@@ -582,14 +595,17 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
         const Holding *hd = &st->holdings[h];
         const char *other = p->products[hd->product].name;
         char *held_names = policy_plan_names(p, held, 0, ", ");
-        char *from = holding_sources(st, h);
+        uint32_t *groups = NULL, groups_cap = 0;
+        uint32_t ngroups = eval_source_groups(st, user, h, &groups, &groups_cap);
+        char *from = holding_sources(st, h, groups, ngroups);
         sb_printf(&holders, "%s%s through %s (%s)", holders.len ? "; " : "", held_names, other, from);
         if (hd->direct)
             sb_printf(&fixes, "%sdisable %s in the direct licence of %s (or remove it)", fixes.len ? "; or " : "",
                       held_names, other);
-        for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
+        for (uint32_t i = 0; i < ngroups; i++)
             sb_printf(&fixes, "%sdisable %s in group \"%s\"'s %s (or remove the user from that group)",
-                      fixes.len ? "; or " : "", held_names, p->groups[st->via[v].group].name, other);
+                      fixes.len ? "; or " : "", held_names, p->groups[groups[i]].name, other);
+        free(groups);
         free(held_names);
         free(from);
         free(held);
@@ -844,6 +860,37 @@ static void check_direct(EvalState *st)
 
 /* ---- finishing -------------------------------------------------------------------- */
 
+/* Who holds the seats, in a lean state: per product of slot[] (a row of `row` counts:
+ * groups, then direct), how many users hold it through each group (the members whose
+ * pair passed: a failed pair has one violation for each product of the group, so one
+ * for its first) and how many with a direct licence. */
+static void count_holders_lean(const EvalState *st, const uint32_t *slot, uint32_t *held_by, size_t row)
+{
+    const Policy *p = st->p;
+    uint32_t *failed = calloc((size_t)p->ngroups + 1, sizeof *failed);
+    if (!failed) fatal_oom();
+    for (uint32_t i = 0; i < st->nviolations; i++) {
+        const Violation *v = &st->violations[i];
+        if (!v->dead && v->kind == VK_GROUP && v->group >= 0 &&
+            v->product == st->groups[v->group].assigns[0].product)
+            failed[v->group]++;
+    }
+    for (uint32_t g = 0; g < p->ngroups; g++) {
+        const GroupView *gv = &st->groups[g];
+        for (uint32_t k = 0; k < gv->nassigns; k++)
+            if (slot[gv->assigns[k].product] != EVAL_NONE)
+                held_by[(size_t)slot[gv->assigns[k].product] * row + g] += gv->nmembers - failed[g];
+    }
+    free(failed);
+    for (uint32_t i = 0; i < st->ndirect_users; i++) {   /* sorted, once each (check_direct) */
+        uint32_t u = st->direct_users[i];
+        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+            const Holding *hd = &st->holdings[h];
+            if (hd->direct && slot[hd->product] != EVAL_NONE) held_by[(size_t)slot[hd->product] * row + p->ngroups]++;
+        }
+    }
+}
+
 /* Count hints need the totals: how many users wait for a seat, who holds the seats.
  * Runs on violations in report order. */
 static void finish_count_hints(EvalState *st)
@@ -869,7 +916,8 @@ static void finish_count_hints(EvalState *st)
     size_t row = (size_t)p->ngroups + 1;   /* per waited-for product: groups, then direct */
     uint32_t *held_by = calloc((size_t)nwait * row + 1, sizeof *held_by);
     if (!held_by) fatal_oom();
-    for (uint32_t h = 0; nwait && h < st->nholdings; h++) {
+    if (nwait && st->lean) count_holders_lean(st, slot, held_by, row);
+    for (uint32_t h = 0; nwait && !st->lean && h < st->nholdings; h++) {
         uint32_t prod = st->holdings[h].product;
         if (prod == EVAL_NONE || slot[prod] == EVAL_NONE) continue;
         uint32_t *counts = held_by + (size_t)slot[prod] * row;
@@ -981,7 +1029,7 @@ static void presize(EvalState *st)
     size_t slots = pairs + (size_t)(EVAL_HOLD_CHUNK - 1) * st->t->nusers + 1024;
     if (slots > st->holdings_cap && slots < UINT32_MAX / 2) grow_holdings(st, slots);
     uint32_t want = (uint32_t)pairs + 1024;
-    if (want > st->via_cap) {
+    if (!st->lean && want > st->via_cap) {
         ViaNode *v = mem_huge(realloc(st->via, (size_t)want * sizeof *v), (size_t)want * sizeof *v);
         if (v) {
             st->via = v;
@@ -999,6 +1047,7 @@ void eval_run(EvalState *st)
     for (uint32_t i = 0; i < p->ngroups; i++) {
         uint32_t g = p->order[i];
         const GroupView *gv = &st->groups[g];
+        st->pass_rank = i;
         if (!gv->nassigns) continue;
         if (gv->nmembers > 10000 || (i & 255) == 0)
             progress("skuld: evaluating group %u of %u (%s, %u members)", i + 1, p->ngroups, p->groups[g].name,
@@ -1020,7 +1069,7 @@ void eval_run(EvalState *st)
                 if (h != EVAL_NONE && st->holdings[h - h % EVAL_HOLD_CHUNK].next != EVAL_NONE)
                     __builtin_prefetch(&st->holdings[st->holdings[h - h % EVAL_HOLD_CHUNK].next]);
             }
-            if (m + 3 < gv->nmembers) {   /* the sources a new one of this group links after */
+            if (m + 3 < gv->nmembers && !st->lean) {   /* the sources a new one of this group links after */
                 uint32_t next = gv->members[m + 3];
                 for (uint32_t k = 0; k < gv->nassigns; k++) {
                     uint32_t h = eval_find_holding(st, next, gv->assigns[k].product);
@@ -1033,5 +1082,106 @@ void eval_run(EvalState *st)
     }
     progress_done();
     st->full_pass = 0;
+    st->pass_rank = UINT32_MAX;
     eval_finish(st);
+}
+
+/* ---- lean states: sources from the memberships -------------------------------------- */
+
+void eval_index_sources(EvalState *st)
+{
+    if (st->user_groups_start) return;
+    const Policy *p = st->p;
+    size_t nusers = st->t->nusers, total = 0;
+    /* counting sort of the memberships by user, groups taken in processing order */
+    uint32_t *start = mem_huge(calloc(nusers + 2, sizeof *start), (nusers + 2) * sizeof *start);
+    if (!start) fatal_oom();
+    for (uint32_t i = 0; i < p->ngroups; i++) {
+        const GroupView *gv = &st->groups[p->order[i]];
+        if (!gv->nassigns) continue;
+        for (uint32_t m = 0; m < gv->nmembers; m++) start[gv->members[m] + 2]++;
+        total += gv->nmembers;
+    }
+    if (total >= UINT32_MAX) fatal_oom();
+    for (size_t u = 0; u < nusers; u++) start[u + 2] += start[u + 1];
+    uint32_t *groups = mem_huge(malloc((total ? total : 1) * sizeof *groups), total * sizeof *groups);
+    if (!groups) fatal_oom();
+    for (uint32_t i = 0; i < p->ngroups; i++) {
+        uint32_t g = p->order[i];
+        const GroupView *gv = &st->groups[g];
+        if (!gv->nassigns) continue;
+        for (uint32_t m = 0; m < gv->nmembers; m++) groups[start[gv->members[m] + 1]++] = g;
+    }
+    st->user_groups_start = start;   /* start[u] .. start[u + 1] now */
+    st->user_groups = groups;
+}
+
+int eval_pair_failed(const EvalState *st, uint32_t user, uint32_t g)
+{
+    for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user) {
+        const Violation *v = &st->violations[i];
+        if (!v->dead && v->kind == VK_GROUP && v->group == (int32_t)g) return 1;
+    }
+    return 0;
+}
+
+static int group_assigns(const GroupView *gv, uint32_t product)
+{
+    for (uint32_t k = 0; k < gv->nassigns; k++)
+        if (gv->assigns[k].product == product) return 1;
+    return 0;
+}
+
+static void push_group(uint32_t **groups, uint32_t *cap, uint32_t *n, uint32_t g)
+{
+    if (*n == *cap) {
+        uint32_t grown_cap = *cap ? *cap * 2 : 8;
+        uint32_t *grown = realloc(*groups, grown_cap * sizeof *grown);
+        if (!grown) fatal_oom();
+        *groups = grown;
+        *cap = grown_cap;
+    }
+    (*groups)[(*n)++] = g;
+}
+
+uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t **groups, uint32_t *cap)
+{
+    uint32_t n = 0;
+    if (!st->lean) {
+        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+            push_group(groups, cap, &n, st->via[v].group);
+        return n;
+    }
+    eval_index_sources(st);
+    uint32_t product = st->holdings[h].product, count;
+    const uint32_t *mine = eval_user_groups(st, user, &count);
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t g = mine[k];
+        if (st->group_rank[g] >= st->pass_rank) break;   /* not processed yet */
+        if (!group_assigns(&st->groups[g], product) || eval_pair_failed(st, user, g)) continue;
+        push_group(groups, cap, &n, g);
+    }
+    return n;
+}
+
+void eval_keep_sources(EvalState *st)
+{
+    if (!st->lean) return;
+    eval_index_sources(st);
+    for (uint32_t u = 0; u < st->t->nusers; u++) {
+        uint32_t count;
+        const uint32_t *mine = eval_user_groups(st, u, &count);
+        for (uint32_t k = 0; k < count; k++) {
+            uint32_t g = mine[k];
+            if (eval_pair_failed(st, u, g)) continue;
+            const GroupView *gv = &st->groups[g];
+            for (uint32_t a = 0; a < gv->nassigns; a++)
+                link_source(st, eval_find_holding(st, u, gv->assigns[a].product), g,
+                            eval_enabled_index(st, gv->assigns[a].enabled), 0);
+        }
+    }
+    st->lean = 0;
+    free(st->user_groups_start);
+    free(st->user_groups);
+    st->user_groups_start = st->user_groups = NULL;
 }

@@ -266,6 +266,92 @@ static void gather_reserve_vias(Gather *g, uint32_t need)
     g->vias_cap = cap;
 }
 
+/* Holdings grouped by user (counting sort), then by product (insertion sort: a user
+ * holds few; one holding a product, so the order is total). */
+static void order_holds(Gather *g, uint32_t n)
+{
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t c = g->ustart[i];
+        g->ustart[i] = at;
+        at += c;
+    }
+    g->ustart[n] = at;
+    for (uint32_t j = 0; j < g->nholds; j++)
+        g->order[g->ustart[g->holds[j].user]++] = (uint64_t)g->holds[j].product << 32 | j;
+    for (uint32_t i = n; i > 0; i--) g->ustart[i] = g->ustart[i - 1];
+    g->ustart[0] = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t *o = g->order + g->ustart[i];
+        uint32_t m = g->ustart[i + 1] - g->ustart[i];
+        for (uint32_t x = 1; x < m; x++) {
+            uint64_t y = o[x];
+            uint32_t k = x;
+            while (k > 0 && o[k - 1] > y) {
+                o[k] = o[k - 1];
+                k--;
+            }
+            o[k] = y;
+        }
+    }
+}
+
+/* Sources from the source chains, one link of each holding's chain a round. */
+static void gather_chains(Gather *g, const EvalState *st)
+{
+    const ViaNode *via = st->via;
+    uint32_t nact = 0;
+    for (uint32_t j = 0; j < g->nholds; j++)
+        if (g->holds[j].via_next != EVAL_NONE) g->act[nact++] = j;
+    while (nact) {
+        gather_reserve_vias(g, g->nvias + nact);
+        uint32_t k = 0;
+        for (uint32_t a = 0; a < nact; a++) {
+            uint32_t j = g->act[a];
+            GHold *gh = &g->holds[j];
+            const ViaNode *v = &via[gh->via_next];
+            g->vias[g->nvias].hold = j;
+            g->vias[g->nvias].group = v->group;
+            g->nvias++;
+            gh->nvia++;
+            gh->via_next = v->next;
+            if (v->next != EVAL_NONE) {
+                g->act[k++] = j;
+                __builtin_prefetch(&via[v->next]);
+            }
+        }
+        nact = k;
+    }
+}
+
+/* Sources of a lean state (eval.h): each group of a user's, in processing order, whose
+ * pair passed, for each product it assigns. */
+static void gather_lean(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t first = g->ustart[i], last = g->ustart[i + 1], count;
+        if (first == last) continue;
+        const uint32_t *groups = eval_user_groups(st, u0 + i, &count);
+        for (uint32_t k = 0; k < count; k++) {
+            uint32_t grp = groups[k];
+            if (st->user_violations[u0 + i] != EVAL_NONE && eval_pair_failed(st, u0 + i, grp)) continue;
+            const GroupView *gv = &st->groups[grp];
+            gather_reserve_vias(g, g->nvias + gv->nassigns);
+            for (uint32_t a = 0; a < gv->nassigns; a++) {
+                uint64_t key = (uint64_t)gv->assigns[a].product << 32;
+                uint32_t x = first;
+                while (x < last && (g->order[x] & ~(uint64_t)UINT32_MAX) != key) x++;
+                if (x == last) continue;   /* cannot be (S10); tests compare with the chains */
+                uint32_t j = (uint32_t)g->order[x];
+                g->vias[g->nvias].hold = j;
+                g->vias[g->nvias].group = grp;
+                g->nvias++;
+                g->holds[j].nvia++;
+            }
+        }
+    }
+}
+
 /* Users u0 .. u0 + n - 1 (n <= GATHER_USERS): their holdings in order[ustart[i] ..
  * ustart[i + 1]), by product declaration order, each with its sources. */
 static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
@@ -310,29 +396,11 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
         }
         nact = k;
     }
-    /* Sources, one link of each holding's chain a round. */
-    for (uint32_t j = 0; j < g->nholds; j++)
-        if (g->holds[j].via_next != EVAL_NONE) g->act[nact++] = j;
-    while (nact) {
-        gather_reserve_vias(g, g->nvias + nact);
-        uint32_t k = 0;
-        for (uint32_t a = 0; a < nact; a++) {
-            uint32_t j = g->act[a];
-            GHold *gh = &g->holds[j];
-            const ViaNode *v = &via[gh->via_next];
-            g->vias[g->nvias].hold = j;
-            g->vias[g->nvias].group = v->group;
-            g->nvias++;
-            gh->nvia++;
-            gh->via_next = v->next;
-            if (v->next != EVAL_NONE) {
-                g->act[k++] = j;
-                __builtin_prefetch(&via[v->next]);
-            }
-        }
-        nact = k;
-    }
-    /* Sources grouped by holding, keeping chain order (rounds came in order). */
+    order_holds(g, n);
+    if (st->lean) gather_lean(g, st, u0, n);
+    else gather_chains(g, st);
+    /* Sources grouped by holding, keeping their order (chain rounds, and a user's
+     * groups, come in processing order). */
     uint32_t at = 0;
     for (uint32_t j = 0; j < g->nholds; j++) {
         g->holds[j].via_start = at;
@@ -342,32 +410,6 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
     for (uint32_t x = 0; x < g->nvias; x++) {
         GHold *gh = &g->holds[g->vias[x].hold];
         g->groups[gh->via_start + gh->nvia++] = g->vias[x].group;
-    }
-    /* Holdings grouped by user (counting sort), then by product (insertion sort: a
-     * user holds few; one holding a product, so the order is total). */
-    at = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t c = g->ustart[i];
-        g->ustart[i] = at;
-        at += c;
-    }
-    g->ustart[n] = at;
-    for (uint32_t j = 0; j < g->nholds; j++)
-        g->order[g->ustart[g->holds[j].user]++] = (uint64_t)g->holds[j].product << 32 | j;
-    for (uint32_t i = n; i > 0; i--) g->ustart[i] = g->ustart[i - 1];
-    g->ustart[0] = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t *o = g->order + g->ustart[i];
-        uint32_t m = g->ustart[i + 1] - g->ustart[i];
-        for (uint32_t x = 1; x < m; x++) {
-            uint64_t y = o[x];
-            uint32_t k = x;
-            while (k > 0 && o[k - 1] > y) {
-                o[k] = o[k - 1];
-                k--;
-            }
-            o[k] = y;
-        }
     }
 }
 
