@@ -17,6 +17,9 @@ measure() {
     best=""; best_mem=""
     i=0
     while [ $i -lt "$runs" ]; do
+        # each run writes a new report: replacing the last one would time the kernel
+        # freeing its pages too (1.6 GB at 1M users: about a second, docs/PERFORMANCE.md)
+        rm -f "$out/report.json" "$out/diff.json"
         start=$(date +%s%N)
         /usr/bin/time -f "%M" -o "$out/time.txt" "$@" >/dev/null 2>&1 || true
         end=$(date +%s%N)
