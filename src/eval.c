@@ -142,6 +142,8 @@ EvalState *eval_clone(const EvalState *st)
     c->proxy_users_start = NULL;
     c->proxy_users = NULL;
     c->user_groups_start = NULL;   /* a lean copy makes its own index on first need */
+    c->on_change = NULL;            /* trials on a copy are nobody's diff */
+    c->on_change_ctx = NULL;
     c->user_groups = NULL;
     c->consumed = copy_of(st->consumed, p->nproducts + 1, sizeof *c->consumed);
     c->group_rank = copy_of(st->group_rank, p->ngroups + 1, sizeof *c->group_rank);
@@ -215,6 +217,7 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
 {
     uint32_t h = eval_find_holding(st, user, product);
     if (h != EVAL_NONE) return h;
+    eval_will_change(st, user);
     /* A user's holdings share chunks of EVAL_HOLD_CHUNK slots: the newest (the head of
      * the list) is followed by a free slot unless its chunk is full. Walking a user's
      * holdings then touches one or two cache lines instead of one per holding. */
@@ -381,6 +384,7 @@ static void link_source(EvalState *st, uint32_t h, uint32_t g, uint32_t ix, int 
 
 void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
 {
+    eval_will_change(st, user);
     uint32_t ix = eval_enabled_index(st, enabled);
     if (!st->lean) link_source(st, h, g, ix, kept);   /* a lean pass: the source follows from the input */
     Holding *hd = &st->holdings[h];
@@ -391,6 +395,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
 
 void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
+    eval_will_change(st, user);
     Holding *hd = &st->holdings[h];
     uint32_t plans = PLANSET_EMPTY;
     if (hd->direct) {

@@ -389,70 +389,23 @@ int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags)
 
 /* ---- snapshots ------------------------------------------------------------------- */
 
-static Snapshot *take(const EvalState *st, int borrow);
+/* A snapshot is built a user at a time: everything but the assignments at the start
+ * (violations, seats), then any users' assignments, then the plan-set and source
+ * pointers at the end (the arrays move while they grow). */
+typedef struct {
+    Snapshot *s;
+    size_t assigns_cap, via_cap, set_cap;
+    uint32_t *set_index;        /* per assignment: its plan set (a pointer at the end) */
+    uint32_t nvia;              /* entries of s->via_pool used */
+} SnapBuild;
 
-Snapshot *snapshot_take(const EvalState *st)
-{
-    return take(st, 0);
-}
-
-Snapshot *snapshot_borrow(const EvalState *st)
-{
-    return take(st, 1);
-}
-
-static Snapshot *take(const EvalState *st, int borrow)
+static void build_begin(SnapBuild *b, const EvalState *st, int borrow)
 {
     const Policy *p = st->p;
+    memset(b, 0, sizeof *b);
     Snapshot *s = calloc(1, sizeof *s);
     if (!s) fatal_oom();
     s->borrowed = borrow;
-    uint32_t live = 0, nvia = 0;
-    for (uint32_t h = 0; h < st->nholdings; h++) {
-        if (st->holdings[h].product == EVAL_NONE) continue;
-        live++;
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
-    }
-    s->assigns = mem_huge(calloc((size_t)live + 1, sizeof *s->assigns), ((size_t)live + 1) * sizeof *s->assigns);
-    s->via_pool = malloc(((size_t)nvia + 1) * sizeof *s->via_pool);
-    /* the plan sets as they are now: the assignments point into this copy */
-    size_t set_words = (size_t)st->sets.count * st->sets.words;
-    s->plan_sets = malloc((set_words + 1) * sizeof *s->plan_sets);
-    if (!s->assigns || !s->via_pool || !s->plan_sets) fatal_oom();
-    memcpy(s->plan_sets, st->sets.bits, set_words * sizeof *s->plan_sets);
-    uint32_t held[64], *mine = held, cap = 64, nvia_used = 0;
-    for (uint32_t u = 0; u < st->t->nusers; u++) {
-        /* the user's holdings by product (insertion sort: a user holds few) */
-        uint32_t n = 0;
-        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
-            if (n == cap) {
-                cap *= 2;
-                uint32_t *grown = mine == held ? malloc(cap * sizeof *grown) : realloc(mine, cap * sizeof *grown);
-                if (!grown) fatal_oom();
-                if (mine == held) memcpy(grown, held, sizeof held);
-                mine = grown;
-            }
-            uint32_t k = n++;
-            while (k > 0 && st->holdings[mine[k - 1]].product > st->holdings[h].product) {
-                mine[k] = mine[k - 1];
-                k--;
-            }
-            mine[k] = h;
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            const Holding *hd = &st->holdings[mine[i]];
-            SnapAssign *a = &s->assigns[s->nassigns++];
-            a->user = u;
-            a->product = hd->product;
-            a->plans = s->plan_sets + (size_t)hd->plans * st->sets.words;
-            a->direct = hd->direct;
-            a->via = s->via_pool + nvia_used;
-            for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
-                s->via_pool[nvia_used + a->nvia++] = st->via[v].group;
-            nvia_used += a->nvia;
-        }
-    }
-    if (mine != held) free(mine);
     s->violations = calloc((size_t)st->nviolations + 1, sizeof *s->violations);
     if (!s->violations) fatal_oom();
     for (uint32_t i = 0; i < st->nviolations; i++) {
@@ -476,7 +429,116 @@ static Snapshot *take(const EvalState *st, int borrow)
         s->seats[i] = st->seats[i];
         s->conflict[i] = eval_conflict(st, i);
     }
+    b->s = s;
+}
+
+/* Room for n assignments and nvia sources in all. */
+static void build_reserve(SnapBuild *b, size_t n, size_t nvia)
+{
+    Snapshot *s = b->s;
+    if (n > b->assigns_cap) {
+        size_t cap = b->assigns_cap ? b->assigns_cap : 64;
+        while (cap < n) cap *= 2;
+        SnapAssign *grown = realloc(s->assigns, cap * sizeof *grown);
+        uint32_t *ix = realloc(b->set_index, cap * sizeof *ix);
+        if (!grown || !ix) fatal_oom();
+        s->assigns = mem_huge(grown, cap * sizeof *grown);
+        b->set_index = ix;
+        b->assigns_cap = cap;
+    }
+    if (nvia > b->via_cap) {
+        size_t cap = b->via_cap ? b->via_cap : 64;
+        while (cap < nvia) cap *= 2;
+        uint32_t *grown = realloc(s->via_pool, cap * sizeof *grown);
+        if (!grown) fatal_oom();
+        s->via_pool = grown;
+        b->via_cap = cap;
+    }
+}
+
+/* Appends the user's assignments, by product. */
+static void build_user(SnapBuild *b, const EvalState *st, uint32_t u)
+{
+    Snapshot *s = b->s;
+    uint32_t held[64], *mine = held, cap = 64, n = 0;
+    /* the user's holdings by product (insertion sort: a user holds few) */
+    for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+        if (n == cap) {
+            cap *= 2;
+            uint32_t *grown = mine == held ? malloc(cap * sizeof *grown) : realloc(mine, cap * sizeof *grown);
+            if (!grown) fatal_oom();
+            if (mine == held) memcpy(grown, held, sizeof held);
+            mine = grown;
+        }
+        uint32_t k = n++;
+        while (k > 0 && st->holdings[mine[k - 1]].product > st->holdings[h].product) {
+            mine[k] = mine[k - 1];
+            k--;
+        }
+        mine[k] = h;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const Holding *hd = &st->holdings[mine[i]];
+        uint32_t nvia = 0;
+        for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
+        build_reserve(b, (size_t)s->nassigns + 1, (size_t)b->nvia + nvia);
+        b->set_index[s->nassigns] = hd->plans;
+        SnapAssign *a = &s->assigns[s->nassigns++];
+        a->user = u;
+        a->product = hd->product;
+        a->plans = NULL;
+        a->via = NULL;
+        a->direct = hd->direct;
+        a->nvia = nvia;
+        for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) s->via_pool[b->nvia++] = st->via[v].group;
+    }
+    if (mine != held) free(mine);
+}
+
+/* The plan sets as they are now (a set, once made, keeps its index and bits), and
+ * each assignment's pointers into them and into the sources. */
+static Snapshot *build_end(SnapBuild *b, const EvalState *st)
+{
+    Snapshot *s = b->s;
+    build_reserve(b, 1, 1);   /* no empty arrays: pointers below are never NULL + 0 */
+    size_t words = st->sets.words, set_words = (size_t)st->sets.count * words;
+    s->plan_sets = malloc((set_words + 1) * sizeof *s->plan_sets);
+    if (!s->plan_sets) fatal_oom();
+    memcpy(s->plan_sets, st->sets.bits, set_words * sizeof *s->plan_sets);
+    uint32_t at = 0;
+    for (uint32_t j = 0; j < s->nassigns; j++) {
+        s->assigns[j].plans = s->plan_sets + (size_t)b->set_index[j] * words;
+        s->assigns[j].via = s->via_pool + at;
+        at += s->assigns[j].nvia;
+    }
+    free(b->set_index);
+    b->s = NULL;
     return s;
+}
+
+static Snapshot *take(const EvalState *st, int borrow)
+{
+    SnapBuild b;
+    build_begin(&b, st, borrow);
+    uint32_t live = 0, nvia = 0;
+    for (uint32_t h = 0; h < st->nholdings; h++) {
+        if (st->holdings[h].product == EVAL_NONE) continue;
+        live++;
+        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
+    }
+    build_reserve(&b, live, nvia);
+    for (uint32_t u = 0; u < st->t->nusers; u++) build_user(&b, st, u);
+    return build_end(&b, st);
+}
+
+Snapshot *snapshot_take(const EvalState *st)
+{
+    return take(st, 0);
+}
+
+Snapshot *snapshot_borrow(const EvalState *st)
+{
+    return take(st, 1);
 }
 
 void snapshot_free(Snapshot *s)
@@ -577,12 +639,66 @@ ReprocessHint *whatif_reprocess_hints(const EvalState *st, uint32_t *count)
     return hints;
 }
 
+/* The users a scenario touches, each with its assignments from before its first change. */
+typedef struct {
+    SnapBuild before;
+    uint8_t *seen;              /* per user */
+    uint32_t *users;
+    size_t nusers, cap;
+} ChangeLog;
+
+static void note_change(EvalState *st, uint32_t user, void *ctx)
+{
+    ChangeLog *log = ctx;
+    if (log->seen[user]) return;
+    log->seen[user] = 1;
+    if (!grow_array((void **)&log->users, &log->cap, log->nusers + 1, sizeof *log->users)) fatal_oom();
+    log->users[log->nusers++] = user;
+    build_user(&log->before, st, user);
+}
+
+static int cmp_snap_assign(const void *x, const void *y)
+{
+    const SnapAssign *a = x, *b = y;
+    if (a->user != b->user) return a->user < b->user ? -1 : 1;
+    return a->product < b->product ? -1 : a->product > b->product;
+}
+
+static int cmp_user(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The diff compares assignments of the users the scenario touched only: the others
+ * hold what they held (before and after would be equal, and W6 lists nothing for
+ * them), and copying every assignment twice was most of a what-if's time. */
 int whatif_run(EvalState *st, const Stmt *scenario, DiagList *diags, WhatifRun *run)
 {
     memset(run, 0, sizeof *run);
-    run->before = snapshot_borrow(st);
-    if (whatif_apply(st, scenario, diags) != 0) return -1;
-    run->after = snapshot_borrow(st);
+    ChangeLog log = {0};
+    build_begin(&log.before, st, 1);
+    log.seen = calloc((size_t)st->t->nusers + 1, 1);
+    if (!log.seen) fatal_oom();
+    st->on_change = note_change;
+    st->on_change_ctx = &log;
+    int rc = whatif_apply(st, scenario, diags);
+    st->on_change = NULL;
+    st->on_change_ctx = NULL;
+    run->before = build_end(&log.before, st);
+    free(log.seen);
+    if (rc != 0) {
+        free(log.users);
+        return -1;
+    }
+    if (run->before->nassigns > 1)
+        qsort(run->before->assigns, run->before->nassigns, sizeof *run->before->assigns, cmp_snap_assign);
+    if (log.nusers > 1) qsort(log.users, log.nusers, sizeof *log.users, cmp_user);
+    SnapBuild after;
+    build_begin(&after, st, 1);
+    for (size_t i = 0; i < log.nusers; i++) build_user(&after, st, log.users[i]);
+    run->after = build_end(&after, st);
+    free(log.users);
     run->hints = whatif_reprocess_hints(st, &run->nhints);
     WhatifDiff d = { scenario->u.scenario.name.text, run->before, run->after, st, run->hints, run->nhints };
     run->diff = d;
