@@ -69,6 +69,13 @@ typedef struct {
     uint32_t kept : 1;          /* S8: kept in error after a failed removal */
 } ViaNode;
 
+typedef struct {                /* 8 bytes: one fetch a member brings all three */
+    uint32_t first;             /* first holding, or EVAL_NONE */
+    int16_t country;            /* own usage location, -1 none */
+    uint8_t mailbox;            /* holds an enabled mailbox plan */
+    uint8_t unused;
+} UserState;
+
 typedef struct {
     const PolicyAssign *assigns;    /* the group's assignments now */
     uint32_t nassigns;
@@ -81,7 +88,7 @@ typedef struct EvalStateTag {
     const Policy *p;
     const Tenant *t;
     GroupView *groups;          /* per policy group */
-    int *country;               /* per user: own usage location, -1 none */
+    UserState *user_state;      /* per user: what the pass reads for every membership */
     int64_t *seats;             /* per product; SEATS_UNLIMITED */
     Holding *holdings;          /* slots, in chunks of EVAL_HOLD_CHUNK per user; a slot not
                                    held has product EVAL_NONE */
@@ -109,8 +116,6 @@ typedef struct EvalStateTag {
                                    of, in processing order (made on first need) */
     size_t enabled_mask;
     uint32_t nvia, via_cap;
-    uint32_t *user_first;       /* per user: first holding, or EVAL_NONE */
-    uint8_t *user_mailbox;      /* per user: holds an enabled mailbox plan */
     uint32_t *proxy_holders;    /* per proxy address: users holding a mailbox plan */
     uint32_t *proxy_users_start, *proxy_users;  /* address -> users, built on first need */
     int64_t *consumed;          /* per product */

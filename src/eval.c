@@ -44,15 +44,13 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
     st->groups = calloc((size_t)p->ngroups + 1, sizeof *st->groups);
     /* per-user arrays are read at random places for each membership: huge pages */
     size_t nusers = (size_t)t->nusers + 1;
-    st->country = mem_huge(malloc(nusers * sizeof *st->country), nusers * sizeof *st->country);
+    st->user_state = mem_huge(malloc(nusers * sizeof *st->user_state), nusers * sizeof *st->user_state);
     st->seats = malloc(((size_t)p->nproducts + 1) * sizeof *st->seats);
-    st->user_first = mem_huge(malloc(nusers * sizeof *st->user_first), nusers * sizeof *st->user_first);
     st->user_violations = mem_huge(malloc(nusers * sizeof *st->user_violations), nusers * sizeof *st->user_violations);
-    st->user_mailbox = calloc((size_t)t->nusers + 1, 1);
     st->proxy_holders = calloc((size_t)t->nproxies + 1, sizeof *st->proxy_holders);
     st->consumed = calloc((size_t)p->nproducts + 1, sizeof *st->consumed);
     st->group_rank = malloc(((size_t)p->ngroups + 1) * sizeof *st->group_rank);
-    if (!st->groups || !st->country || !st->seats || !st->user_first || !st->user_violations || !st->user_mailbox ||
+    if (!st->groups || !st->user_state || !st->seats || !st->user_violations ||
         !st->proxy_holders || !st->consumed || !st->group_rank)
         fatal_oom();
     for (uint32_t g = 0; g < p->ngroups; g++) {
@@ -65,8 +63,10 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
     planset_init(&st->sets, p->plan_words);
     textpool_init(&st->texts);
     for (uint32_t u = 0; u < t->nusers; u++) {
-        st->country[u] = t->users[u].country;
-        st->user_first[u] = EVAL_NONE;
+        st->user_state[u].first = EVAL_NONE;
+        st->user_state[u].country = (int16_t)t->users[u].country;
+        st->user_state[u].mailbox = 0;
+        st->user_state[u].unused = 0;
         st->user_violations[u] = EVAL_NONE;
     }
     for (uint32_t i = 0; i < p->nproducts; i++) st->seats[i] = p->products[i].seats;
@@ -83,7 +83,7 @@ void eval_free(EvalState *st)
     for (uint32_t i = 0; i < st->nowned; i++) free(st->owned[i]);
     free(st->owned);
     free(st->groups);
-    free(st->country);
+    free(st->user_state);
     free(st->seats);
     free(st->violations);
     free(st->user_violations);
@@ -92,8 +92,6 @@ void eval_free(EvalState *st)
     free(st->via);
     free(st->enabled_sets);
     free(st->enabled_slots);
-    free(st->user_first);
-    free(st->user_mailbox);
     free(st->proxy_holders);
     free(st->proxy_users_start);
     free(st->proxy_users);
@@ -128,7 +126,7 @@ EvalState *eval_clone(const EvalState *st)
         if (!st->groups[g].owns_members) continue;
         c->groups[g].members = copy_of(st->groups[g].members, st->groups[g].members_cap, sizeof(uint32_t));
     }
-    c->country = copy_of(st->country, t->nusers + 1, sizeof *c->country);
+    c->user_state = copy_of(st->user_state, t->nusers + 1, sizeof *c->user_state);
     c->seats = copy_of(st->seats, p->nproducts + 1, sizeof *c->seats);
     c->holdings = copy_of(st->holdings, st->holdings_cap, sizeof *c->holdings);
     planset_copy(&c->sets, &st->sets);
@@ -136,8 +134,6 @@ EvalState *eval_clone(const EvalState *st)
     c->enabled_sets = copy_of(st->enabled_sets, st->enabled_sets_cap, sizeof *c->enabled_sets);
     c->enabled_slots = copy_of(st->enabled_slots, st->enabled_mask ? st->enabled_mask + 1 : 0,
                                sizeof *c->enabled_slots);
-    c->user_first = copy_of(st->user_first, t->nusers + 1, sizeof *c->user_first);
-    c->user_mailbox = copy_of(st->user_mailbox, t->nusers + 1, 1);
     c->proxy_holders = copy_of(st->proxy_holders, t->nproxies + 1, sizeof *c->proxy_holders);
     c->proxy_users_start = NULL;
     c->proxy_users = NULL;
@@ -160,13 +156,13 @@ EvalState *eval_clone(const EvalState *st)
 
 int eval_user_country(const EvalState *st, uint32_t user)
 {
-    int c = st->country[user];
+    int c = st->user_state[user].country;
     return c >= 0 ? c : st->p->directory_country;
 }
 
 uint32_t eval_find_holding(const EvalState *st, uint32_t user, uint32_t product)
 {
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
         if (st->holdings[h].product == product) return h;
     return EVAL_NONE;
 }
@@ -189,7 +185,7 @@ int eval_is_member(const EvalState *st, uint32_t user, uint32_t g)
 void eval_user_plans(const EvalState *st, uint32_t user, bitword *out)
 {
     bitset_zero(out, st->p->plan_words);
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
         bitset_or(out, eval_holding_plans(st, h), st->p->plan_words);
 }
 
@@ -221,7 +217,7 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
     /* A user's holdings share chunks of EVAL_HOLD_CHUNK slots: the newest (the head of
      * the list) is followed by a free slot unless its chunk is full. Walking a user's
      * holdings then touches one or two cache lines instead of one per holding. */
-    h = st->user_first[user];
+    h = st->user_state[user].first;
     if (h == EVAL_NONE || (h + 1) % EVAL_HOLD_CHUNK == 0 || st->holdings[h + 1].product != EVAL_NONE) {
         if (st->nholdings + EVAL_HOLD_CHUNK > st->holdings_cap &&
             !grow_holdings(st, st->holdings_cap ? (size_t)st->holdings_cap * 2 : 1024))
@@ -235,11 +231,11 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
     st->nlive++;
     Holding *hd = &st->holdings[h];
     hd->product = product;
-    hd->next = st->user_first[user];
+    hd->next = st->user_state[user].first;
     hd->via_first = EVAL_NONE;
     hd->direct = 0;
     hd->plans = PLANSET_EMPTY;
-    st->user_first[user] = h;
+    st->user_state[user].first = h;
     st->consumed[product]++;
     return h;
 }
@@ -249,10 +245,10 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
 {
     const Policy *p = st->p;
     int has = 0;
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE && !has; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE && !has; h = st->holdings[h].next)
         has = bitset_intersects(eval_holding_plans(st, h), p->mailbox_plans, p->plan_words);
-    if (has == st->user_mailbox[user]) return;
-    st->user_mailbox[user] = (uint8_t)has;
+    if (has == st->user_state[user].mailbox) return;
+    st->user_state[user].mailbox = (uint8_t)has;
     const TenantUser *u = &st->t->users[user];
     for (uint32_t i = 0; i < u->nproxies; i++) {
         uint32_t a = st->t->user_proxies[u->first_proxy + i];
@@ -389,7 +385,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
     if (!st->lean) link_source(st, h, g, ix, kept);   /* a lean pass: the source follows from the input */
     Holding *hd = &st->holdings[h];
     hd->plans = planset_union(&st->sets, hd->plans, ix, enabled);
-    if (!st->user_mailbox[user] && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
+    if (!st->user_state[user].mailbox && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
         refresh_mailbox(st, user);
 }
 
@@ -407,7 +403,7 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
     hd->plans = plans;
     if (!hd->direct && hd->via_first == EVAL_NONE) {
         /* no source left: the user no longer holds it, the seat is free */
-        uint32_t *link = &st->user_first[user];
+        uint32_t *link = &st->user_state[user].first;
         while (*link != h) link = &st->holdings[*link].next;
         *link = hd->next;
         st->consumed[hd->product]--;
@@ -474,7 +470,7 @@ static char *location_text(const EvalState *st, uint32_t user)
 {
     char code[3];
     int c = eval_user_country(st, user);
-    return str_printf("%s%s", country_code(c, code), st->country[user] < 0 ? " (inherited from the directory)" : "");
+    return str_printf("%s%s", country_code(c, code), st->user_state[user].country < 0 ? " (inherited from the directory)" : "");
 }
 
 static void no_location(const char *where, char **detail, char **hint)
@@ -519,12 +515,12 @@ static int proxy_taken(EvalState *st, uint32_t user, uint32_t *address, uint32_t
     const TenantUser *u = &st->t->users[user];
     for (uint32_t i = 0; i < u->nproxies; i++) {
         uint32_t a = st->t->user_proxies[u->first_proxy + i];
-        uint32_t own = st->user_mailbox[user] ? 1 : 0;
+        uint32_t own = st->user_state[user].mailbox ? 1 : 0;
         if (st->proxy_holders[a] <= own) continue;
         index_proxy_users(st);
         for (uint32_t k = st->proxy_users_start[a]; k < st->proxy_users_start[a + 1]; k++) {
             uint32_t v = st->proxy_users[k];
-            if (v != user && st->user_mailbox[v]) {
+            if (v != user && st->user_state[v].mailbox) {
                 *address = a;
                 *other = v;
                 return 1;
@@ -539,8 +535,8 @@ static int proxy_taken(EvalState *st, uint32_t user, uint32_t *address, uint32_t
 static int mailbox_from_others(const EvalState *st, uint32_t user, int exclude)
 {
     const Policy *p = st->p;
-    if (exclude < 0) return st->user_mailbox[user];
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
+    if (exclude < 0) return st->user_state[user].mailbox;
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next) {
         const Holding *hd = &st->holdings[h];
         if (hd->direct && bitset_intersects(eval_direct_enabled(st, hd), p->mailbox_plans, p->plan_words)) return 1;
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
@@ -577,7 +573,7 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
     StrBuf pairs = {0}, holders = {0}, fixes = {0};
     bitword *mine = NULL, *scratch = NULL;
     if (exclude >= 0 && !(scratch = policy_plan_set(p))) fatal_oom();
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next) {
         if (st->holdings[h].product == a->product) continue;
         const bitword *theirs = plans_from_others(st, h, exclude, scratch);
         if (!bitset_intersects(theirs, a->conflict_mask, p->plan_words)) continue;
@@ -746,7 +742,7 @@ static void apply_direct(EvalState *st)
         eval_set_direct(st, h, ix);
         eval_note_direct(st, d->user);
         st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, ix, d->enabled);
-        if (!st->user_mailbox[d->user] && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
+        if (!st->user_state[d->user].mailbox && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
             refresh_mailbox(st, d->user);
     }
 }
@@ -777,7 +773,7 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
         }
     }
     /* conflict with another direct licence of the user */
-    for (uint32_t o = st->user_first[user]; o != EVAL_NONE && !detail; o = st->holdings[o].next) {
+    for (uint32_t o = st->user_state[user].first; o != EVAL_NONE && !detail; o = st->holdings[o].next) {
         const Holding *od = &st->holdings[o];
         if (o == h || !od->direct) continue;
         bitset_zero(scratch, p->plan_words);
@@ -856,7 +852,7 @@ static void check_direct(EvalState *st)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t u = st->direct_users[i];
         eval_clear_violations(st, u, EVAL_DIRECT, EVAL_NONE, 1u << VK_DIRECT);
-        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next)
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next)
             if (st->holdings[h].direct) check_direct_licence(st, u, h, all, scratch);
     }
     free(all);
@@ -889,7 +885,7 @@ static void count_holders_lean(const EvalState *st, const uint32_t *slot, uint32
     free(failed);
     for (uint32_t i = 0; i < st->ndirect_users; i++) {   /* sorted, once each (check_direct) */
         uint32_t u = st->direct_users[i];
-        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
             const Holding *hd = &st->holdings[h];
             if (hd->direct && slot[hd->product] != EVAL_NONE) held_by[(size_t)slot[hd->product] * row + p->ngroups]++;
         }
@@ -1060,17 +1056,15 @@ void eval_run(EvalState *st)
         for (uint32_t m = 0; m < gv->nmembers; m++) {
             /* the pass is bound by memory latency: fetch the next users' state early,
              * step by step (each step reads what the one before fetched) */
-            if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_first[gv->members[m + 16]]);
+            if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_state[gv->members[m + 16]]);
             if (m + 8 < gv->nmembers) {
                 uint32_t next = gv->members[m + 8];
-                uint32_t h = st->user_first[next];
+                uint32_t h = st->user_state[next].first;
                 if (h != EVAL_NONE) __builtin_prefetch(&st->holdings[h]);
-                __builtin_prefetch(&st->user_mailbox[next]);
-                __builtin_prefetch(&st->country[next]);
                 __builtin_prefetch(&st->t->users[next]);   /* its addresses, for uniqueness */
             }
             if (m + 6 < gv->nmembers) {   /* the chunk of holdings before the newest */
-                uint32_t h = st->user_first[gv->members[m + 6]];
+                uint32_t h = st->user_state[gv->members[m + 6]].first;
                 if (h != EVAL_NONE && st->holdings[h - h % EVAL_HOLD_CHUNK].next != EVAL_NONE)
                     __builtin_prefetch(&st->holdings[st->holdings[h - h % EVAL_HOLD_CHUNK].next]);
             }

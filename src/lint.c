@@ -378,7 +378,7 @@ static void prereq_other_group(Lint *l)
     Bucket *buckets = NULL;
     size_t nb = 0, cap = 0;
     for (uint32_t u = 0; u < st->t->nusers; u++) {
-        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
             const bitword *plans = eval_holding_plans(st, h);
             BITSET_FOREACH(q, plans, p->nplans) {
                 const PolicyPlan *pl = &p->plans[q];
@@ -387,13 +387,13 @@ static void prereq_other_group(Lint *l)
                     /* sources of the prerequisite: does one of them also give q, or is one direct? */
                     int safe = 0, providers = 0;
                     uint32_t provider = 0;
-                    for (uint32_t o = st->user_first[u]; o != EVAL_NONE && !safe; o = st->holdings[o].next) {
+                    for (uint32_t o = st->user_state[u].first; o != EVAL_NONE && !safe; o = st->holdings[o].next) {
                         const Holding *hd = &st->holdings[o];
                         if (hd->direct && bitset_intersects(eval_direct_enabled(st, hd), req->any_of, p->plan_words)) safe = 1;
                         for (uint32_t v = hd->via_first; v != EVAL_NONE && !safe; v = st->via[v].next) {
                             if (!bitset_intersects(eval_via_enabled(st, v), req->any_of, p->plan_words)) continue;
                             /* does this group also give the needing plan? then leaving it takes both */
-                            for (uint32_t o2 = st->user_first[u]; o2 != EVAL_NONE && !safe; o2 = st->holdings[o2].next)
+                            for (uint32_t o2 = st->user_state[u].first; o2 != EVAL_NONE && !safe; o2 = st->holdings[o2].next)
                                 for (uint32_t v2 = st->holdings[o2].via_first; v2 != EVAL_NONE; v2 = st->via[v2].next)
                                     if (st->via[v2].group == st->via[v].group && bitset_test(eval_via_enabled(st, v2), q))
                                         safe = 1;
@@ -589,7 +589,7 @@ static void direct_group_conflict(Lint *l)
             for (uint32_t m = 0; m < gv->nmembers; m++) {
                 uint32_t u = gv->members[m];
                 int hit = 0;
-                for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+                for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
                     const Holding *hd = &st->holdings[h];
                     if (!hd->direct || hd->product == a->product ||
                         !bitset_intersects(eval_direct_enabled(st, hd), a->conflict_mask, p->plan_words))
@@ -756,7 +756,7 @@ static void locations(Lint *l)
     if (p->directory_country < 0) return;
     uint32_t n = 0;
     for (uint32_t u = 0; u < st->t->nusers; u++) {
-        if (st->country[u] >= 0) continue;
+        if (st->user_state[u].country >= 0) continue;
         int licensed = 0;
         for (uint32_t g = 0; g < p->ngroups && !licensed; g++)
             licensed = st->groups[g].nassigns && eval_is_member(st, u, g);
@@ -782,7 +782,7 @@ static void duplicate_proxy(Lint *l)
     uint8_t *gets = calloc((size_t)t->nusers + 1, 1);
     uint32_t *count = calloc((size_t)t->nproxies + 1, sizeof *count);
     if (!gets || !count) fatal_oom();
-    for (uint32_t u = 0; u < t->nusers; u++) gets[u] = st->user_mailbox[u];
+    for (uint32_t u = 0; u < t->nusers; u++) gets[u] = st->user_state[u].mailbox;
     for (uint32_t g = 0; g < p->ngroups; g++) {
         int mailbox = 0;
         for (uint32_t k = 0; k < st->groups[g].nassigns; k++) mailbox |= st->groups[g].assigns[k].has_mailbox;

@@ -363,7 +363,7 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
     g->nvias = 0;
     gather_reserve_holds(g, GATHER_USERS);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t h = st->user_first[u0 + i];
+        uint32_t h = st->user_state[u0 + i].first;
         g->ustart[i] = 0;
         if (h == EVAL_NONE) continue;
         g->cur[i] = h;

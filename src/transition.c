@@ -50,7 +50,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
     if (!before || !after) fatal_oom();
     eval_user_plans(st, user, before);
     /* after = plans of every source not being removed */
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next) {
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next) {
         const Holding *hd = &st->holdings[h];
         int direct_removed = 0;
         for (uint32_t i = 0; i < n; i++) direct_removed |= rm[i].holding == h && rm[i].via == EVAL_NONE;
@@ -131,7 +131,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
 static uint32_t group_sources(const EvalState *st, uint32_t user, uint32_t g, Removal **out, size_t *cap)
 {
     uint32_t n = 0;
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
         for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) {
             if (st->via[v].group != g) continue;
             if (!grow_array((void **)out, cap, n + 1, sizeof **out)) fatal_oom();
@@ -234,7 +234,7 @@ void eval_reprocess_pair(EvalState *st, uint32_t user, uint32_t g)
 /* Whether the user holds something through g or has a violation through g. */
 static int touched_by(const EvalState *st, uint32_t user, uint32_t g)
 {
-    for (uint32_t h = st->user_first[user]; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
         for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
             if (st->via[v].group == g) return 1;
     for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user)
@@ -311,7 +311,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
     if (!all || !before) fatal_oom();
     eval_user_plans(st, user, before);
     /* the user's plans with this licence in place of an existing direct one */
-    for (uint32_t o = st->user_first[user]; o != EVAL_NONE; o = st->holdings[o].next) {
+    for (uint32_t o = st->user_state[user].first; o != EVAL_NONE; o = st->holdings[o].next) {
         const Holding *od = &st->holdings[o];
         if (o != h || !od->direct) {
             bitset_or(all, eval_holding_plans(st, o), p->plan_words);

@@ -208,8 +208,8 @@ static void change_location(Applier *ap, const Change *ch)
             return;
         }
     }
-    if (st->country[u] == c) return;   /* not a new value: nothing to reprocess */
-    st->country[u] = c;
+    if (st->user_state[u].country == c) return;   /* not a new value: nothing to reprocess */
+    st->user_state[u].country = (int16_t)c;
     eval_reprocess_user(st, (uint32_t)u);
 }
 
@@ -462,7 +462,7 @@ static void build_user(SnapBuild *b, const EvalState *st, uint32_t u)
     Snapshot *s = b->s;
     uint32_t held[64], *mine = held, cap = 64, n = 0;
     /* the user's holdings by product (insertion sort: a user holds few) */
-    for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+    for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
         if (n == cap) {
             cap *= 2;
             uint32_t *grown = mine == held ? malloc(cap * sizeof *grown) : realloc(mine, cap * sizeof *grown);

@@ -1037,7 +1037,7 @@ static int via_has(const EvalState *st, uint32_t h, uint32_t group)
 static uint32_t user_plans(const Model *m, const Maps *mp, const EvalState *st, uint32_t tu)
 {
     uint32_t all = 0;
-    for (uint32_t h = st->user_first[tu]; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[tu].first; h != EVAL_NONE; h = st->holdings[h].next)
         all |= to_mask(m, mp, eval_holding_plans(st, h));
     return all;
 }
@@ -1298,7 +1298,7 @@ static void check_eval(const Model *m, const Policy *p, const Tenant *t, const E
     for (uint32_t tu = 0; tu < t->nusers; tu++) {
         unsigned mu = mp.t2m[tu];
         uint32_t seen = 0;
-        for (uint32_t h = st->user_first[tu]; h != EVAL_NONE; h = st->holdings[h].next) {
+        for (uint32_t h = st->user_state[tu].first; h != EVAL_NONE; h = st->holdings[h].next) {
             const Holding *hd = &st->holdings[h];
             unsigned pr = (unsigned)mp.rev_product[hd->product];
             PROP(!(seen & (1u << pr)), "S6: user %s holds %s twice", m->users[mu].id, m->product_name[pr]);
@@ -1444,7 +1444,7 @@ static void check_eval(const Model *m, const Policy *p, const Tenant *t, const E
             for (unsigned q = 0; q < m->nplans; q++)
                 if (enabled & (1u << q)) cmask |= m->conf[q];
             int found = 0;
-            for (uint32_t h = st->user_first[v->user]; h != EVAL_NONE; h = st->holdings[h].next)
+            for (uint32_t h = st->user_state[v->user].first; h != EVAL_NONE; h = st->holdings[h].next)
                 if (st->holdings[h].product != v->product && (to_mask(m, &mp, eval_holding_plans(st, h)) & cmask)) found = 1;
             PROP(found, "S5.3: MutuallyExclusiveViolation for %s through \"%s\" on %s: no conflicting plan held", uid,
                  G->name, pname);
@@ -1599,7 +1599,7 @@ typedef struct {
 static void count_stats(const EvalState *st, Stats *s)
 {
     for (uint32_t u = 0; u < st->t->nusers; u++)
-        for (uint32_t h = st->user_first[u]; h != EVAL_NONE; h = st->holdings[h].next) {
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
             unsigned sources = st->holdings[h].direct;
             for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) sources++;
             s->holdings++;
@@ -1635,7 +1635,7 @@ static void check_same_state(const EvalState *a, const EvalState *b)
     for (uint32_t pr = 0; pr < a->p->nproducts; pr++)
         PROP(a->consumed[pr] == b->consumed[pr], "lean: product %u consumed differs", pr);
     for (uint32_t u = 0; u < a->t->nusers; u++) {
-        uint32_t x = a->user_first[u], y = b->user_first[u];
+        uint32_t x = a->user_state[u].first, y = b->user_state[u].first;
         for (; x != EVAL_NONE && y != EVAL_NONE; x = a->holdings[x].next, y = b->holdings[y].next) {
             const Holding *hx = &a->holdings[x], *hy = &b->holdings[y];
             PROP(x == y && hx->product == hy->product && hx->direct == hy->direct &&
