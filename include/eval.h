@@ -6,7 +6,9 @@
  * with every source (a direct licence, groups in processing order) and what each
  * source enables; the holding's plans are their union. Seats consumed per product,
  * and the violations, keyed by (user, group or direct, product). Holdings and sources
- * live in pools indexed by integers; nothing in processing hashes a string.
+ * live in pools indexed by integers; nothing in processing hashes a string. A lean
+ * state (eval's JSON report) keeps no group sources: they follow from the memberships
+ * and the violations (see `lean`).
  *
  * What a scenario may change is held here as a mutable view over the policy and the
  * tenant: each group's assignments and members, each user's usage location, seats.

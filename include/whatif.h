@@ -1,10 +1,13 @@
 /* whatif.h — dry runs (SEMANTICS.md, What-if): a scenario's changes applied in order
  * to a baseline state, what changed (W6), and which groups a reprocess would clear.
  *
- * Flow: whatif_baseline_current (or eval_run) builds the baseline; snapshot_take
- * keeps what the diff needs; whatif_apply validates and applies each change (W1, W2)
- * and recomputes the direct-licence findings (W5); a second snapshot and
- * whatif_reprocess_hints give the report (report_whatif_*).
+ * Flow: whatif_baseline_current (or eval_run) builds the baseline; whatif_apply
+ * validates and applies each change (W1, W2) and recomputes the direct-licence
+ * findings (W5); whatif_run around it keeps what the diff needs (the violations and
+ * seats before and after, and the assignments of the users the changes touched,
+ * through the state's on_change hook), and with whatif_reprocess_hints the report
+ * (report_whatif_*) has all it shows. snapshot_take copies every user's assignments
+ * (the tests compare whole states with it).
  *
  * Ownership: snapshots own their copies; the state is the caller's.
  */
@@ -74,8 +77,9 @@ typedef struct {
     uint32_t nreprocess;
 } WhatifDiff;
 
-/* A whole dry run: the baseline snapshot, the scenario applied, the state after, the
- * reprocess hints; `diff` ready for the reports. */
+/* A whole dry run: the snapshots before and after (assignments of the touched users
+ * only: the others' are the same on both sides, and the diff lists nothing for them),
+ * the state after, the reprocess hints; `diff` ready for the reports. */
 typedef struct {
     Snapshot *before, *after;
     ReprocessHint *hints;
