@@ -116,6 +116,8 @@ typedef struct EvalStateTag {
     uint32_t *user_groups_start;    /* lean: per user, [start[u], start[u + 1]) of user_groups */
     uint32_t *user_groups;      /* lean: the licensed groups each user is a direct member
                                    of, in processing order (made on first need) */
+    uint32_t *pair_mark;        /* lean: per group, eval_mark_failed_pairs's marks */
+    uint32_t pair_stamp;        /* the last stamp used in pair_mark */
     size_t enabled_mask;
     uint32_t nvia, via_cap;
     uint32_t *proxy_holders;    /* per proxy address: users holding a mailbox plan */
@@ -174,8 +176,10 @@ static inline const uint32_t *eval_user_groups(const EvalState *st, uint32_t use
     *n = st->user_groups_start[user + 1] - st->user_groups_start[user];
     return st->user_groups + st->user_groups_start[user];
 }
-/* Whether the user's pair with group g failed: a live group violation (S5). */
-int eval_pair_failed(const EvalState *st, uint32_t user, uint32_t g);
+/* Marks the groups whose pair with the user failed (a live group violation, S5):
+ * mark[g] = stamp (mark: one per policy group; a new stamp a user, so nothing needs
+ * clearing). One walk of the user's violations, whatever the number of groups. */
+void eval_mark_failed_pairs(const EvalState *st, uint32_t user, uint32_t *mark, uint32_t stamp);
 /* The groups that are sources of the user's holding h, in processing order, into
  * *groups (grown as needed, *cap its room); returns how many. Any state. */
 uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t **groups, uint32_t *cap);

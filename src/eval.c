@@ -101,6 +101,7 @@ void eval_free(EvalState *st)
     free(st->direct_slots);
     free(st->user_groups_start);
     free(st->user_groups);
+    free(st->pair_mark);
     free(st);
 }
 
@@ -138,6 +139,8 @@ EvalState *eval_clone(const EvalState *st)
     c->proxy_users_start = NULL;
     c->proxy_users = NULL;
     c->user_groups_start = NULL;   /* a lean copy makes its own index on first need */
+    c->pair_mark = NULL;
+    c->pair_stamp = 0;
     c->on_change = NULL;            /* trials on a copy are nobody's diff */
     c->on_change_ctx = NULL;
     c->user_groups = NULL;
@@ -1115,13 +1118,24 @@ void eval_index_sources(EvalState *st)
     st->user_groups = groups;
 }
 
-int eval_pair_failed(const EvalState *st, uint32_t user, uint32_t g)
+void eval_mark_failed_pairs(const EvalState *st, uint32_t user, uint32_t *mark, uint32_t stamp)
 {
     for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user) {
         const Violation *v = &st->violations[i];
-        if (!v->dead && v->kind == VK_GROUP && v->group == (int32_t)g) return 1;
+        if (!v->dead && v->kind == VK_GROUP && v->group >= 0) mark[v->group] = stamp;
     }
-    return 0;
+}
+
+/* The user's failed pairs marked in st->pair_mark; returns their stamp. */
+static uint32_t mark_failed(EvalState *st, uint32_t user)
+{
+    if (!st->pair_mark || st->pair_stamp == UINT32_MAX) {
+        free(st->pair_mark);
+        if (!(st->pair_mark = calloc((size_t)st->p->ngroups + 1, sizeof *st->pair_mark))) fatal_oom();
+        st->pair_stamp = 0;
+    }
+    eval_mark_failed_pairs(st, user, st->pair_mark, ++st->pair_stamp);
+    return st->pair_stamp;
 }
 
 static int group_assigns(const GroupView *gv, uint32_t product)
@@ -1154,10 +1168,11 @@ uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t *
     eval_index_sources(st);
     uint32_t product = st->holdings[h].product, count;
     const uint32_t *mine = eval_user_groups(st, user, &count);
+    uint32_t failed = mark_failed(st, user);
     for (uint32_t k = 0; k < count; k++) {
         uint32_t g = mine[k];
         if (st->group_rank[g] >= st->pass_rank) break;   /* not processed yet */
-        if (!group_assigns(&st->groups[g], product) || eval_pair_failed(st, user, g)) continue;
+        if (!group_assigns(&st->groups[g], product) || st->pair_mark[g] == failed) continue;
         push_group(groups, cap, &n, g);
     }
     return n;
@@ -1170,9 +1185,10 @@ void eval_keep_sources(EvalState *st)
     for (uint32_t u = 0; u < st->t->nusers; u++) {
         uint32_t count;
         const uint32_t *mine = eval_user_groups(st, u, &count);
+        uint32_t failed = mark_failed(st, u);
         for (uint32_t k = 0; k < count; k++) {
             uint32_t g = mine[k];
-            if (eval_pair_failed(st, u, g)) continue;
+            if (st->pair_mark[g] == failed) continue;
             const GroupView *gv = &st->groups[g];
             for (uint32_t a = 0; a < gv->nassigns; a++)
                 link_source(st, eval_find_holding(st, u, gv->assigns[a].product), g,
@@ -1182,5 +1198,6 @@ void eval_keep_sources(EvalState *st)
     st->lean = 0;
     free(st->user_groups_start);
     free(st->user_groups);
-    st->user_groups_start = st->user_groups = NULL;
+    free(st->pair_mark);
+    st->user_groups_start = st->user_groups = st->pair_mark = NULL;
 }

@@ -38,6 +38,7 @@
 #   SKULD_HOSTILE_CONFLICT_BIG=100000  the same, bigger (1.3 MB of rules)
 #   SKULD_HOSTILE_CONFLICT_BIG_TIMEOUT=10  its bound
 #   SKULD_HOSTILE_SELF_CONFLICT=2000   plans of one product, pairwise exclusive (lint)
+#   SKULD_HOSTILE_CONFLICT_GROUPS=3000 groups of one user, each failing on a conflict
 #   SKULD_HOSTILE_FSIZE_BLOCKS=131072  cap on a case's output files (ulimit -f; 64 MB)
 #   SKULD_HOSTILE_VMEM_KB=6000000   cap on a plain build's address space (ulimit -v)
 #   SKULD_HOSTILE_RSS_MB=6000       RSS limit of a sanitizer build (ASAN_OPTIONS)
@@ -85,6 +86,7 @@ CONFLICT=${SKULD_HOSTILE_CONFLICT:-$((10000 / cdiv))}
 CONFLICT_BIG=${SKULD_HOSTILE_CONFLICT_BIG:-$((100000 / cdiv))}
 TC=${SKULD_HOSTILE_CONFLICT_BIG_TIMEOUT:-10}   # its input is 1.3 MB: no excuse for more
 SELF_CONFLICT=${SKULD_HOSTILE_SELF_CONFLICT:-$((2000 / cdiv))}
+CONFLICT_GROUPS=${SKULD_HOSTILE_CONFLICT_GROUPS:-$((3000 / cdiv))}
 
 # Every case runs with its output files capped (ulimit -f, 512-byte blocks in sh) and,
 # for a build without sanitizers, its address space (ulimit -v); a sanitizer build gets
@@ -388,6 +390,26 @@ awk -v n="$SELF_CONFLICT" 'BEGIN {
 run lint/product-self-conflict 1 "$T" "out:self-conflict\\.skuld:$((SELF_CONFLICT + 2)):[0-9]+" \
     "$SKULD" lint --fail-on warning self-conflict.skuld
 rm -f "$g/self-conflict.skuld"
+
+# one user in many groups: the first gives product Q, each of the others assigns Q too
+# (another plan of it) and a product whose plan conflicts with Q's, so each pair fails
+# and each detail names Q's sources: the groups before it whose pair passed. eval's
+# JSON pass finds them from the memberships and the user's violations (include/eval.h,
+# `lean`): that must stay linear in the violations a detail, not a walk of them for
+# each group (it was: 3,000 groups took minutes). Exit 1: violations.
+awk -v n="$CONFLICT_GROUPS" 'BEGIN {
+    print "plan X;"; print "plan Z;"; print "product Q { plans X, Z; }"
+    for (i = 1; i < n; i++) printf "plan Y%d;\nproduct R%d { plans Y%d; }\nconflict X, Y%d;\n", i, i, i, i
+    print "group \"G0\" { assign Q; }"
+    for (i = 1; i < n; i++) printf "group \"G%d\" { assign Q only Z; assign R%d; }\n", i, i }' \
+    >"$g/conflict-groups.skuld"
+mkdir -p "$g/conflict-groups"
+printf 'user,usage_location,proxy_addresses\nalice@contoso.com,NL,\n' >"$g/conflict-groups/users.csv"
+awk -v n="$CONFLICT_GROUPS" 'BEGIN { print "group,member"; for (i = 0; i < n; i++) printf "G%d,alice@contoso.com\n", i }' \
+    >"$g/conflict-groups/members.csv"
+run eval/conflict-sources-many-groups 1 "$TC" 'out:MutuallyExclusiveViolation' \
+    "$SKULD" eval conflict-groups.skuld --tenant conflict-groups --format json
+rm -rf "$g/conflict-groups.skuld" "$g/conflict-groups"
 
 # include chains: CHAIN files, each including the next
 w=5
