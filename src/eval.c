@@ -138,12 +138,12 @@ EvalState *eval_clone(const EvalState *st)
     c->proxy_holders = copy_of(st->proxy_holders, t->nproxies + 1, sizeof *c->proxy_holders);
     c->proxy_users_start = NULL;
     c->proxy_users = NULL;
-    c->user_groups_start = NULL;   /* a lean copy makes its own index on first need */
+    c->user_groups_start = NULL;   /* a lean copy makes its own index and marks on first need */
+    c->user_groups = NULL;
     c->pair_mark = NULL;
     c->pair_stamp = 0;
     c->on_change = NULL;            /* trials on a copy are nobody's diff */
     c->on_change_ctx = NULL;
-    c->user_groups = NULL;
     c->consumed = copy_of(st->consumed, p->nproducts + 1, sizeof *c->consumed);
     c->group_rank = copy_of(st->group_rank, p->ngroups + 1, sizeof *c->group_rank);
     c->violations = copy_of(st->violations, st->violations_cap, sizeof *c->violations);
