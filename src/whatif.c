@@ -394,7 +394,7 @@ int whatif_apply(EvalState *st, const Stmt *scenario, DiagList *diags)
  * pointers at the end (the arrays move while they grow). */
 typedef struct {
     Snapshot *s;
-    size_t assigns_cap, via_cap, set_cap;
+    size_t assigns_cap, via_cap;
     uint32_t *set_index;        /* per assignment: its plan set (a pointer at the end) */
     uint32_t nvia;              /* entries of s->via_pool used */
 } SnapBuild;
