@@ -128,9 +128,11 @@ typedef struct EvalStateTag {
     uint32_t nviolations, violations_cap;
     uint32_t *user_violations;  /* per user: first violation, or EVAL_NONE */
     void (*on_change)(struct EvalStateTag *st, uint32_t user, void *ctx);
-                                /* if set, called before anything the user holds may change
-                                   (what-if: the diff snapshots only the users a scenario
-                                   touches); copies of the state do not inherit it */
+                                /* if set, called by each transition (transition.h) before
+                                   it may change what the user holds: what-if's diff
+                                   snapshots only the users a scenario touches. After the
+                                   baseline only transitions change holdings. Copies of the
+                                   state do not inherit it */
     void *on_change_ctx;
     uint32_t trace_user;        /* explain: the user whose pairs are traced (UINT32_MAX: none) */
     void (*trace)(struct EvalStateTag *st, uint32_t group, void *ctx);   /* called before each of its pairs */
@@ -229,12 +231,6 @@ int64_t eval_conflict(const EvalState *st, uint32_t product);
 int eval_is_member(const EvalState *st, uint32_t user, uint32_t g);
 
 /* ---- primitives shared with transition.c ----------------------------------- */
-
-/* Tells the state's on_change hook (if any) that the user's holdings may change now. */
-static inline void eval_will_change(EvalState *st, uint32_t user)
-{
-    if (st->on_change) st->on_change(st, user, st->on_change_ctx);
-}
 
 /* Appends a violation; the state takes detail and hint (malloc'd, or NULL) into its
  * text pool. */

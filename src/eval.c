@@ -216,7 +216,6 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
 {
     uint32_t h = eval_find_holding(st, user, product);
     if (h != EVAL_NONE) return h;
-    eval_will_change(st, user);
     /* A user's holdings share chunks of EVAL_HOLD_CHUNK slots: the newest (the head of
      * the list) is followed by a free slot unless its chunk is full. Walking a user's
      * holdings then touches one or two cache lines instead of one per holding. */
@@ -383,7 +382,6 @@ static void link_source(EvalState *st, uint32_t h, uint32_t g, uint32_t ix, int 
 
 void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
 {
-    eval_will_change(st, user);
     uint32_t ix = eval_enabled_index(st, enabled);
     if (!st->lean) link_source(st, h, g, ix, kept);   /* a lean pass: the source follows from the input */
     Holding *hd = &st->holdings[h];
@@ -394,7 +392,6 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
 
 void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
-    eval_will_change(st, user);
     Holding *hd = &st->holdings[h];
     uint32_t plans = PLANSET_EMPTY;
     if (hd->direct) {

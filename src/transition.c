@@ -12,14 +12,22 @@ void eval_own(EvalState *st, void *block)
     st->owned[st->nowned++] = block;
 }
 
+/* Tells the state's on_change hook (if any) that what the user holds may change now:
+ * every transition below calls it first, before its first write. */
+static void will_change(EvalState *st, uint32_t user)
+{
+    if (st->on_change) st->on_change(st, user, st->on_change_ctx);
+}
+
 void eval_hold_via(EvalState *st, uint32_t user, uint32_t product, uint32_t g, const bitword *enabled, int kept)
 {
+    will_change(st, user);
     eval_add_source(st, user, eval_hold(st, user, product), g, enabled, kept);
 }
 
 void eval_hold_direct(EvalState *st, uint32_t user, uint32_t product, const bitword *enabled)
 {
-    eval_will_change(st, user);
+    will_change(st, user);
     uint32_t h = eval_hold(st, user, product);
     eval_set_direct(st, h, eval_enabled_index(st, enabled));
     eval_note_direct(st, user);
@@ -148,7 +156,7 @@ static uint32_t group_sources(const EvalState *st, uint32_t user, uint32_t g, Re
 
 void eval_reprocess_pair(EvalState *st, uint32_t user, uint32_t g)
 {
-    eval_will_change(st, user);
+    will_change(st, user);
     const GroupView *G = &st->groups[g];
     const unsigned group_kinds = (1u << VK_GROUP) | (1u << VK_KEPT) | (1u << VK_IMPORTED);
     Removal *rm = NULL;
@@ -288,7 +296,7 @@ static int broken_requirement(const Policy *p, const bitword *plans, const bitwo
 
 void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword *enabled)
 {
-    eval_will_change(st, user);
+    will_change(st, user);
     const Policy *p = st->p;
     PolicyAssign a;
     memset(&a, 0, sizeof a);
@@ -359,7 +367,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
 
 void eval_unlicense(EvalState *st, uint32_t user, uint32_t product)
 {
-    eval_will_change(st, user);
+    will_change(st, user);
     eval_clear_violations(st, user, EVAL_DIRECT, product, 1u << VK_REFUSED);
     uint32_t h = eval_find_holding(st, user, product);
     if (h == EVAL_NONE || !st->holdings[h].direct) return;
