@@ -71,6 +71,13 @@ typedef struct {
     uint32_t kept : 1;          /* S8: kept in error after a failed removal */
 } ViaNode;
 
+/* A user's failed pairs (a live group violation, S5) marked per group, with a new
+ * stamp each user so that nothing is ever cleared: eval_mark_failed_pairs. */
+typedef struct {
+    uint32_t *mark;             /* per policy group: the stamp of the last user it failed for */
+    uint32_t stamp;
+} PairMarks;
+
 typedef struct {                /* 8 bytes: one fetch a member brings all three */
     uint32_t first;             /* first holding, or EVAL_NONE */
     int16_t country;            /* own usage location, -1 none */
@@ -116,8 +123,7 @@ typedef struct EvalStateTag {
     uint32_t *user_groups_start;    /* lean: per user, [start[u], start[u + 1]) of user_groups */
     uint32_t *user_groups;      /* lean: the licensed groups each user is a direct member
                                    of, in processing order (made on first need) */
-    uint32_t *pair_mark;        /* lean: per group, eval_mark_failed_pairs's marks */
-    uint32_t pair_stamp;        /* the last stamp used in pair_mark */
+    PairMarks failed_pairs;     /* lean: the failed pairs of the user asked about last */
     size_t enabled_mask;
     uint32_t nvia, via_cap;
     uint32_t *proxy_holders;    /* per proxy address: users holding a mailbox plan */
@@ -178,10 +184,14 @@ static inline const uint32_t *eval_user_groups(const EvalState *st, uint32_t use
     *n = st->user_groups_start[user + 1] - st->user_groups_start[user];
     return st->user_groups + st->user_groups_start[user];
 }
-/* Marks the groups whose pair with the user failed (a live group violation, S5):
- * mark[g] = stamp (mark: one per policy group; a new stamp a user, so nothing needs
- * clearing). One walk of the user's violations, whatever the number of groups. */
-void eval_mark_failed_pairs(const EvalState *st, uint32_t user, uint32_t *mark, uint32_t stamp);
+/* Marks the user's failed pairs in marks (zeroed at first; free(marks->mark) at the
+ * end) in one walk of the user's violations, whatever the number of groups; returns
+ * the stamp for pair_failed, 0 (nothing marked) when the user has no violation. */
+uint32_t eval_mark_failed_pairs(const EvalState *st, uint32_t user, PairMarks *marks);
+static inline int eval_pair_failed(const PairMarks *marks, uint32_t stamp, uint32_t g)
+{
+    return stamp && marks->mark[g] == stamp;
+}
 /* The groups that are sources of the user's holding h, in processing order, into
  * *groups (grown as needed, *cap its room); returns how many. Any state. */
 uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t **groups, uint32_t *cap);

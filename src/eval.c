@@ -101,7 +101,7 @@ void eval_free(EvalState *st)
     free(st->direct_slots);
     free(st->user_groups_start);
     free(st->user_groups);
-    free(st->pair_mark);
+    free(st->failed_pairs.mark);
     free(st);
 }
 
@@ -140,8 +140,7 @@ EvalState *eval_clone(const EvalState *st)
     c->proxy_users = NULL;
     c->user_groups_start = NULL;   /* a lean copy makes its own index and marks on first need */
     c->user_groups = NULL;
-    c->pair_mark = NULL;
-    c->pair_stamp = 0;
+    c->failed_pairs = (PairMarks){ NULL, 0 };
     c->on_change = NULL;            /* trials on a copy are nobody's diff */
     c->on_change_ctx = NULL;
     c->consumed = copy_of(st->consumed, p->nproducts + 1, sizeof *c->consumed);
@@ -1115,24 +1114,20 @@ void eval_index_sources(EvalState *st)
     st->user_groups = groups;
 }
 
-void eval_mark_failed_pairs(const EvalState *st, uint32_t user, uint32_t *mark, uint32_t stamp)
+uint32_t eval_mark_failed_pairs(const EvalState *st, uint32_t user, PairMarks *marks)
 {
+    if (st->user_violations[user] == EVAL_NONE) return 0;
+    if (!marks->mark || marks->stamp == UINT32_MAX) {   /* first use, or stamps run out */
+        free(marks->mark);
+        if (!(marks->mark = calloc((size_t)st->p->ngroups + 1, sizeof *marks->mark))) fatal_oom();
+        marks->stamp = 0;
+    }
+    uint32_t stamp = ++marks->stamp;
     for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user) {
         const Violation *v = &st->violations[i];
-        if (!v->dead && v->kind == VK_GROUP && v->group >= 0) mark[v->group] = stamp;
+        if (!v->dead && v->kind == VK_GROUP && v->group >= 0) marks->mark[v->group] = stamp;
     }
-}
-
-/* The user's failed pairs marked in st->pair_mark; returns their stamp. */
-static uint32_t mark_failed(EvalState *st, uint32_t user)
-{
-    if (!st->pair_mark || st->pair_stamp == UINT32_MAX) {
-        free(st->pair_mark);
-        if (!(st->pair_mark = calloc((size_t)st->p->ngroups + 1, sizeof *st->pair_mark))) fatal_oom();
-        st->pair_stamp = 0;
-    }
-    eval_mark_failed_pairs(st, user, st->pair_mark, ++st->pair_stamp);
-    return st->pair_stamp;
+    return stamp;
 }
 
 static int group_assigns(const GroupView *gv, uint32_t product)
@@ -1165,11 +1160,11 @@ uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t *
     eval_index_sources(st);
     uint32_t product = st->holdings[h].product, count;
     const uint32_t *mine = eval_user_groups(st, user, &count);
-    uint32_t failed = mark_failed(st, user);
+    uint32_t failed = eval_mark_failed_pairs(st, user, &st->failed_pairs);
     for (uint32_t k = 0; k < count; k++) {
         uint32_t g = mine[k];
         if (st->group_rank[g] >= st->pass_rank) break;   /* not processed yet */
-        if (!group_assigns(&st->groups[g], product) || st->pair_mark[g] == failed) continue;
+        if (!group_assigns(&st->groups[g], product) || eval_pair_failed(&st->failed_pairs, failed, g)) continue;
         push_group(groups, cap, &n, g);
     }
     return n;
@@ -1182,10 +1177,10 @@ void eval_keep_sources(EvalState *st)
     for (uint32_t u = 0; u < st->t->nusers; u++) {
         uint32_t count;
         const uint32_t *mine = eval_user_groups(st, u, &count);
-        uint32_t failed = mark_failed(st, u);
+        uint32_t failed = eval_mark_failed_pairs(st, u, &st->failed_pairs);
         for (uint32_t k = 0; k < count; k++) {
             uint32_t g = mine[k];
-            if (st->pair_mark[g] == failed) continue;
+            if (eval_pair_failed(&st->failed_pairs, failed, g)) continue;
             const GroupView *gv = &st->groups[g];
             for (uint32_t a = 0; a < gv->nassigns; a++)
                 link_source(st, eval_find_holding(st, u, gv->assigns[a].product), g,
@@ -1195,6 +1190,7 @@ void eval_keep_sources(EvalState *st)
     st->lean = 0;
     free(st->user_groups_start);
     free(st->user_groups);
-    free(st->pair_mark);
-    st->user_groups_start = st->user_groups = st->pair_mark = NULL;
+    free(st->failed_pairs.mark);
+    st->failed_pairs = (PairMarks){ NULL, 0 };
+    st->user_groups_start = st->user_groups = NULL;
 }

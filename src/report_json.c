@@ -228,8 +228,7 @@ typedef struct {
     uint32_t *groups;       /* the groups of each hold, in chain order (vias_cap) */
     uint32_t nvias, vias_cap;
     uint32_t *act;          /* the chains still being followed (max(holds_cap, GATHER_USERS)) */
-    uint32_t *pair_mark;    /* lean states: per group, a user's failed pairs (eval_mark_failed_pairs) */
-    uint32_t pair_stamp;
+    PairMarks failed_pairs; /* lean states: a user's failed pairs */
     uint32_t cur[GATHER_USERS];
     uint32_t ustart[GATHER_USERS + 1];  /* order[ustart[i]..ustart[i+1]): user i's holds */
 } Gather;
@@ -334,16 +333,10 @@ static void gather_lean(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
         uint32_t first = g->ustart[i], last = g->ustart[i + 1], count;
         if (first == last) continue;
         const uint32_t *groups = eval_user_groups(st, u0 + i, &count);
-        uint32_t failed = 0;   /* no stamp: no group marked */
-        if (st->user_violations[u0 + i] != EVAL_NONE) {
-            if (!g->pair_mark && !(g->pair_mark = calloc((size_t)st->p->ngroups + 1, sizeof *g->pair_mark)))
-                fatal_oom();
-            failed = ++g->pair_stamp;   /* one a user in error: fewer than 2^32 */
-            eval_mark_failed_pairs(st, u0 + i, g->pair_mark, failed);
-        }
+        uint32_t failed = eval_mark_failed_pairs(st, u0 + i, &g->failed_pairs);
         for (uint32_t k = 0; k < count; k++) {
             uint32_t grp = groups[k];
-            if (failed && g->pair_mark[grp] == failed) continue;
+            if (eval_pair_failed(&g->failed_pairs, failed, grp)) continue;
             const GroupView *gv = &st->groups[grp];
             gather_reserve_vias(g, g->nvias + gv->nassigns);
             for (uint32_t a = 0; a < gv->nassigns; a++) {
@@ -435,7 +428,7 @@ static void gather_free(Gather *g)
     free(g->act);
     free(g->vias);
     free(g->groups);
-    free(g->pair_mark);
+    free(g->failed_pairs.mark);
 }
 
 static void write_assignments(JsonWriter *w, const EvalState *st, Pieces *pc)
