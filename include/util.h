@@ -40,6 +40,8 @@ void sb_free(StrBuf *sb);
 
 /* Grows *items (of elem_size bytes) so that index `need - 1` fits; 0 on no memory. */
 int grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
+/* Ascending order of two uint32_t (a qsort comparator). */
+int cmp_u32(const void *x, const void *y);
 
 /* The 1-based line and byte column of offset `off` in text (for errors found before a
  * file is parsed: a NUL byte, invalid UTF-8). */

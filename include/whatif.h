@@ -64,6 +64,8 @@ Snapshot *snapshot_take(const EvalState *st);
  * which keeps every text until the state is freed. Free the snapshot first. */
 Snapshot *snapshot_borrow(const EvalState *st);
 void snapshot_free(Snapshot *s);
+/* Snapshot order of two SnapAssigns: user, then product (a qsort comparator). */
+int snapshot_cmp_assign(const void *x, const void *y);
 
 /* Groups, in processing order, whose reprocess would clear some of their users in
  * error (W6 `reprocess`). Caller frees. */

@@ -379,14 +379,20 @@ static void link_source(EvalState *st, uint32_t h, uint32_t g, uint32_t ix, int 
     else st->via[prev].next = n;
 }
 
+/* A new source of holding h enables enabled_sets[ix]: the holding's plans grow by it
+ * (S6), and the user may now hold a mailbox. */
+static void add_enabled(EvalState *st, uint32_t user, uint32_t h, uint32_t ix, const bitword *enabled)
+{
+    st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, ix, enabled);
+    if (!st->user_state[user].mailbox && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
+        refresh_mailbox(st, user);
+}
+
 void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const bitword *enabled, int kept)
 {
     uint32_t ix = eval_enabled_index(st, enabled);
     if (!st->lean) link_source(st, h, g, ix, kept);   /* a lean pass: the source follows from the input */
-    Holding *hd = &st->holdings[h];
-    hd->plans = planset_union(&st->sets, hd->plans, ix, enabled);
-    if (!st->user_state[user].mailbox && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
-        refresh_mailbox(st, user);
+    add_enabled(st, user, h, ix, enabled);
 }
 
 void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
@@ -740,9 +746,7 @@ static void apply_direct(EvalState *st)
         uint32_t ix = eval_enabled_index(st, d->enabled);
         eval_set_direct(st, h, ix);
         eval_note_direct(st, d->user);
-        st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, ix, d->enabled);
-        if (!st->user_state[d->user].mailbox && bitset_intersects(d->enabled, st->p->mailbox_plans, st->p->plan_words))
-            refresh_mailbox(st, d->user);
+        add_enabled(st, d->user, h, ix, d->enabled);
     }
 }
 
@@ -830,12 +834,6 @@ void eval_note_direct(EvalState *st, uint32_t user)
                     sizeof *st->direct_users))
         fatal_oom();
     st->direct_users[st->ndirect_users++] = user;
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
 }
 
 /* Only users who ever held a direct licence can have one now or a finding of one. */

@@ -9,12 +9,6 @@
 
 /* ---- merging ------------------------------------------------------------------- */
 
-static int cmp_assign(const SnapAssign *a, const SnapAssign *b)
-{
-    if (a->user != b->user) return a->user < b->user ? -1 : 1;
-    return a->product < b->product ? -1 : a->product > b->product;
-}
-
 static int same_assign(const Policy *p, const SnapAssign *a, const SnapAssign *b)
 {
     return bitset_equal(a->plans, b->plans, p->plan_words) && a->direct == b->direct && a->nvia == b->nvia &&
@@ -39,7 +33,7 @@ static void merge_assigns(const WhatifDiff *d, assign_fn fn, void *ctx)
     uint32_t i = 0, k = 0;
     const Snapshot *b = d->before, *a = d->after;
     while (i < b->nassigns || k < a->nassigns) {
-        int c = i == b->nassigns ? 1 : k == a->nassigns ? -1 : cmp_assign(&b->assigns[i], &a->assigns[k]);
+        int c = i == b->nassigns ? 1 : k == a->nassigns ? -1 : snapshot_cmp_assign(&b->assigns[i], &a->assigns[k]);
         if (c < 0) fn(ctx, ONLY_BEFORE, &b->assigns[i++], NULL);
         else if (c > 0) fn(ctx, ONLY_AFTER, NULL, &a->assigns[k++]);
         else fn(ctx, BOTH, &b->assigns[i++], &a->assigns[k++]);

@@ -115,6 +115,12 @@ void sb_free(StrBuf *sb)
     sb->len = sb->cap = 0;
 }
 
+int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 int grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap) return 1;

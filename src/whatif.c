@@ -657,17 +657,11 @@ static void note_change(EvalState *st, uint32_t user, void *ctx)
     build_user(&log->before, st, user);
 }
 
-static int cmp_snap_assign(const void *x, const void *y)
+int snapshot_cmp_assign(const void *x, const void *y)
 {
     const SnapAssign *a = x, *b = y;
     if (a->user != b->user) return a->user < b->user ? -1 : 1;
     return a->product < b->product ? -1 : a->product > b->product;
-}
-
-static int cmp_user(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
 }
 
 /* The diff compares assignments of the users the scenario touched only: the others
@@ -692,8 +686,8 @@ int whatif_run(EvalState *st, const Stmt *scenario, DiagList *diags, WhatifRun *
         return -1;
     }
     if (run->before->nassigns > 1)
-        qsort(run->before->assigns, run->before->nassigns, sizeof *run->before->assigns, cmp_snap_assign);
-    if (log.nusers > 1) qsort(log.users, log.nusers, sizeof *log.users, cmp_user);
+        qsort(run->before->assigns, run->before->nassigns, sizeof *run->before->assigns, snapshot_cmp_assign);
+    if (log.nusers > 1) qsort(log.users, log.nusers, sizeof *log.users, cmp_u32);
     SnapBuild after;
     build_begin(&after, st, 1);
     for (size_t i = 0; i < log.nusers; i++) build_user(&after, st, log.users[i]);
