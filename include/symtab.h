@@ -8,13 +8,15 @@
  * could use): loading a million users does several million lookups, and uthash's
  * chained buckets with a malloc per entry cost 10x more there (docs/PERFORMANCE.md).
  * This is open addressing with linear probing over a power-of-two table, keys copied
- * into one growing arena, a 64-bit hash split between the slot (high half) and the
- * entry (low half), so a probe reads the entry (and the key) only when the slot's half
- * matches, and growing needs no rehash. An entry is 16 bytes: a million users' index
- * is 16 MB of entries, not 32. Values are indices below 2^32 - 1, keys together under
- * 4 GiB, and at most 2^31 - 1 keys: past those, put fails as out of memory. Lookups
- * in bulk (name_index_find_many) overlap their memory accesses: a table of a million
- * names is read at random places, and each access waits for memory.
+ * into one growing arena. A slot is 16 bytes and holds everything a lookup needs but
+ * the key's bytes: the high half of the key's 64-bit hash (the low half picks the
+ * slot), where the key lies, its length and the value. So a lookup that finds its key
+ * waits on two places in memory, the slot and the key, not three (a slot naming an
+ * entry that names the key was one more wait for each of the 4M member lookups of a
+ * million-user tenant: docs/PERFORMANCE.md). Values are indices below 2^32 - 1, keys
+ * together under 4 GiB, and at most 2^31 - 1 keys: past those, put fails as out of
+ * memory. Lookups in bulk (name_index_find_many) overlap their memory accesses: a
+ * table of a million names is read at random places, and each access waits for memory.
  *
  * Ownership: the index owns its key copies; name_index_free releases everything.
  */
@@ -25,17 +27,17 @@
 #include <stdint.h>
 
 typedef struct {
-    uint32_t hash_low;  /* low half of the (folded) key's hash; the high half is in its slot */
-    uint32_t key;       /* offset of the key in the arena */
+    uint32_t tag;       /* high half of the (folded) key's hash; the low half picks the slot */
+    uint32_t key;       /* offset of the key in the arena + 1; 0 = an empty slot */
     uint32_t len;
     uint32_t value;
-} NameEntry;
+} NameSlot;
 
 typedef struct {
-    uint64_t *slots;    /* high 32 bits of the hash << 32 | entry index + 1; 0 = empty */
+    NameSlot *slots;
     size_t mask;        /* slot count - 1 (0 when no table yet) */
-    NameEntry *entries; /* insertion order */
-    size_t count, entries_cap;
+    uint32_t *order;    /* each key's offset in the arena, in insertion order */
+    size_t count, order_cap;
     char *keys;
     size_t keys_len, keys_cap;
     int fold_case;
@@ -65,7 +67,5 @@ void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys
 /* The key of the entry-th insertion, as it was written (NUL-terminated; valid until
  * the next put). */
 const char *name_index_key(const NameIndex *ix, size_t entry);
-/* Calls fn for each key in insertion order (keys as they were written). */
-void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx);
 
 #endif

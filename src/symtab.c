@@ -14,7 +14,7 @@ void name_index_init(NameIndex *ix, int fold_case)
 void name_index_free(NameIndex *ix)
 {
     free(ix->slots);
-    free(ix->entries);
+    free(ix->order);
     free(ix->keys);
     int fold = ix->fold_case;
     memset(ix, 0, sizeof *ix);
@@ -64,10 +64,10 @@ static uint64_t hash_key(const char *key, size_t len, int folding)
     return h;
 }
 
-static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, size_t len)
+static int same_key(const NameIndex *ix, const NameSlot *sl, const char *key, size_t len)
 {
-    if (e->len != len) return 0;
-    const char *stored = ix->keys + e->key;
+    if (sl->len != len) return 0;
+    const char *stored = ix->keys + sl->key - 1;
     if (memcmp(stored, key, len) == 0) return 1;   /* the same spelling: the common case */
     if (!ix->fold_case) return 0;
     for (size_t i = 0; i < len; i++)
@@ -75,20 +75,16 @@ static int same_key(const NameIndex *ix, const NameEntry *e, const char *key, si
     return 1;
 }
 
-#define SLOT_TAG(h) ((h) & 0xffffffff00000000ULL)
-#define SLOT_ENTRY(s) ((uint32_t)(s) - 1)
+#define HASH_TAG(h) ((uint32_t)((h) >> 32))
 
 /* The slot holding key, or the empty slot where it would go. */
 static size_t probe(const NameIndex *ix, const char *key, size_t len, uint64_t h)
 {
     size_t i = (size_t)h & ix->mask;
     for (;;) {
-        uint64_t s = ix->slots[i];
-        if (!s) return i;
-        if (SLOT_TAG(s) == SLOT_TAG(h)) {
-            const NameEntry *e = &ix->entries[SLOT_ENTRY(s)];
-            if (e->hash_low == (uint32_t)h && same_key(ix, e, key, len)) return i;
-        }
+        const NameSlot *sl = &ix->slots[i];
+        if (!sl->key) return i;
+        if (sl->tag == HASH_TAG(h) && same_key(ix, sl, key, len)) return i;
         i = (i + 1) & ix->mask;
     }
 }
@@ -97,8 +93,8 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
 {
     if (!ix->mask) return -1;
     uint64_t h = hash_key(key, len, ix->fold_case);
-    uint64_t s = ix->slots[probe(ix, key, len, h)];
-    return s ? (int64_t)ix->entries[SLOT_ENTRY(s)].value : -1;
+    const NameSlot *sl = &ix->slots[probe(ix, key, len, h)];
+    return sl->key ? (int64_t)sl->value : -1;
 }
 
 /* Batches of this many keys have their table accesses in flight together. */
@@ -112,7 +108,6 @@ void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys
         return;
     }
     uint64_t hash[FIND_BATCH];
-    uint64_t slot[FIND_BATCH];
     for (size_t base = 0; base < n; base += FIND_BATCH) {
         size_t m = n - base < FIND_BATCH ? n - base : FIND_BATCH;
         /* 1: hashes, and the slots they start at */
@@ -120,19 +115,15 @@ void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys
             hash[k] = hash_key(keys[base + k], lens[base + k], ix->fold_case);
             __builtin_prefetch(&ix->slots[(size_t)hash[k] & ix->mask]);
         }
-        /* 2: the entries those slots name */
+        /* 2: the keys those slots name */
         for (size_t k = 0; k < m; k++) {
-            slot[k] = ix->slots[(size_t)hash[k] & ix->mask];
-            if (slot[k] && SLOT_TAG(slot[k]) == SLOT_TAG(hash[k])) __builtin_prefetch(&ix->entries[SLOT_ENTRY(slot[k])]);
+            const NameSlot *sl = &ix->slots[(size_t)hash[k] & ix->mask];
+            if (sl->key && sl->tag == HASH_TAG(hash[k])) __builtin_prefetch(ix->keys + sl->key - 1);
         }
-        /* 3: their keys */
-        for (size_t k = 0; k < m; k++)
-            if (slot[k] && SLOT_TAG(slot[k]) == SLOT_TAG(hash[k]))
-                __builtin_prefetch(ix->keys + ix->entries[SLOT_ENTRY(slot[k])].key);
-        /* 4: compare (collisions and misses probe on, rarely far) */
+        /* 3: compare (collisions and misses probe on, rarely far) */
         for (size_t k = 0; k < m; k++) {
-            uint64_t s = ix->slots[probe(ix, keys[base + k], lens[base + k], hash[k])];
-            out[base + k] = s ? (int64_t)ix->entries[SLOT_ENTRY(s)].value : -1;
+            const NameSlot *sl = &ix->slots[probe(ix, keys[base + k], lens[base + k], hash[k])];
+            out[base + k] = sl->key ? (int64_t)sl->value : -1;
         }
     }
 }
@@ -144,17 +135,17 @@ static int resize_table(NameIndex *ix, size_t want)
     size_t slots = 64;
     while (slots < want) slots *= 2;
     if (slots <= ix->mask + 1 && ix->mask) return 1;
-    uint64_t *table = mem_huge(calloc(slots, sizeof *table), slots * sizeof *table);
+    NameSlot *table = mem_huge(calloc(slots, sizeof *table), slots * sizeof *table);
     if (!table) return 0;
-    /* each key's hash again from its old slot (high half) and its entry (low half) */
+    /* each key's hash again, from its bytes: growing is rare (loaders reserve) */
     size_t old_slots = ix->mask ? ix->mask + 1 : 0;
     for (size_t j = 0; j < old_slots; j++) {
-        uint64_t s = ix->slots[j];
-        if (!s) continue;
-        uint64_t h = SLOT_TAG(s) | ix->entries[SLOT_ENTRY(s)].hash_low;
+        const NameSlot *sl = &ix->slots[j];
+        if (!sl->key) continue;
+        uint64_t h = hash_key(ix->keys + sl->key - 1, sl->len, ix->fold_case);
         size_t i = (size_t)h & (slots - 1);
-        while (table[i]) i = (i + 1) & (slots - 1);
-        table[i] = s;
+        while (table[i].key) i = (i + 1) & (slots - 1);
+        table[i] = *sl;
     }
     free(ix->slots);
     ix->slots = table;
@@ -166,11 +157,11 @@ void name_index_reserve(NameIndex *ix, size_t n)
 {
     if (n > UINT32_MAX / 4) return;
     resize_table(ix, n * 2);
-    if (n > ix->entries_cap) {
-        NameEntry *grown = mem_huge(realloc(ix->entries, n * sizeof *grown), n * sizeof *grown);
+    if (n > ix->order_cap) {
+        uint32_t *grown = realloc(ix->order, n * sizeof *grown);
         if (grown) {
-            ix->entries = grown;
-            ix->entries_cap = n;
+            ix->order = grown;
+            ix->order_cap = n;
         }
     }
 }
@@ -198,17 +189,17 @@ int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value
 int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64_t h, int64_t value)
 {
     if (len >= UINT32_MAX || ix->count >= INT32_MAX || value < 0 || value >= UINT32_MAX ||
-        ix->keys_len + len + 1 > UINT32_MAX)
+        ix->keys_len + len + 1 >= UINT32_MAX)
         return -2;
     if ((ix->count + 1) * 2 > ix->mask + 1 && !resize_table(ix, (ix->mask + 1) * 2)) return -2;
     size_t slot = probe(ix, key, len, h);
-    if (ix->slots[slot]) return (int64_t)ix->entries[SLOT_ENTRY(ix->slots[slot])].value;
-    if (ix->count == ix->entries_cap) {
-        size_t cap = ix->entries_cap ? ix->entries_cap * 2 : 64;
-        NameEntry *grown = realloc(ix->entries, cap * sizeof *grown);
+    if (ix->slots[slot].key) return (int64_t)ix->slots[slot].value;
+    if (ix->count == ix->order_cap) {
+        size_t cap = ix->order_cap ? ix->order_cap * 2 : 64;
+        uint32_t *grown = realloc(ix->order, cap * sizeof *grown);
         if (!grown) return -2;
-        ix->entries = grown;
-        ix->entries_cap = cap;
+        ix->order = grown;
+        ix->order_cap = cap;
     }
     if (ix->keys_len + len + 1 > ix->keys_cap) {
         size_t cap = ix->keys_cap ? ix->keys_cap : 4096;
@@ -221,22 +212,13 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
     char *stored = ix->keys + ix->keys_len;
     memcpy(stored, key, len);
     stored[len] = 0;
-    NameEntry *e = &ix->entries[ix->count];
-    e->key = (uint32_t)ix->keys_len;
-    e->len = (uint32_t)len;
-    e->hash_low = (uint32_t)h;
-    e->value = (uint32_t)value;
+    ix->order[ix->count++] = (uint32_t)ix->keys_len;
+    ix->slots[slot] = (NameSlot){ HASH_TAG(h), (uint32_t)ix->keys_len + 1, (uint32_t)len, (uint32_t)value };
     ix->keys_len += len + 1;
-    ix->slots[slot] = SLOT_TAG(h) | (uint32_t)(++ix->count);
     return -1;
 }
 
 const char *name_index_key(const NameIndex *ix, size_t entry)
 {
-    return ix->keys + ix->entries[entry].key;
-}
-
-void name_index_each(const NameIndex *ix, void (*fn)(void *ctx, const char *key, int64_t value), void *ctx)
-{
-    for (size_t k = 0; k < ix->count; k++) fn(ctx, ix->keys + ix->entries[k].key, ix->entries[k].value);
+    return ix->keys + ix->order[entry];
 }
