@@ -28,6 +28,8 @@
 #define EVAL_NONE UINT32_MAX
 #define EVAL_DIRECT (-1)
 #define EVAL_HOLD_CHUNK 4       /* holding slots given to a user at a time */
+#define EVAL_SEG_BITS 18        /* holding slots come in segments of 2^18 (4 MiB) */
+#define EVAL_SEG_SLOTS (1u << EVAL_SEG_BITS)
 
 typedef enum {
     V_COUNT, V_MUTUALLY_EXCLUSIVE, V_DEPENDENCY, V_LOCATION, V_UNIQUENESS, V_OTHER
@@ -99,7 +101,10 @@ typedef struct EvalStateTag {
     GroupView *groups;          /* per policy group */
     UserState *user_state;      /* per user: what the pass reads for every membership */
     int64_t *seats;             /* per product; SEATS_UNLIMITED */
-    Holding *holdings;          /* slots, in chunks of EVAL_HOLD_CHUNK per user; a slot not
+    Holding **holding_segs;     /* slots (eval_holding), in segments of EVAL_SEG_SLOTS: memory
+                                   a loader freed is reused for them, where one array that
+                                   size would take fresh pages (docs/PERFORMANCE.md); in
+                                   chunks of EVAL_HOLD_CHUNK per user; a slot not
                                    held has product EVAL_NONE */
     uint32_t nholdings, holdings_cap;   /* slots used, allocated */
     uint32_t nlive;             /* holdings held: the assignments */
@@ -157,6 +162,12 @@ typedef struct EvalStateTag {
     size_t owned_cap;
 } EvalState;
 
+/* Holding slot h. */
+static inline Holding *eval_holding(const EvalState *st, uint32_t h)
+{
+    return &st->holding_segs[h >> EVAL_SEG_BITS][h & (EVAL_SEG_SLOTS - 1)];
+}
+
 const char *violation_code_name(ViolationCode code);
 /* The code named s, or -1. */
 int violation_code_parse(const char *s);
@@ -206,7 +217,7 @@ int eval_user_country(const EvalState *st, uint32_t user);
 /* The plans of holding h: valid until the state changes. */
 static inline const bitword *eval_holding_plans(const EvalState *st, uint32_t h)
 {
-    return planset_bits(&st->sets, st->holdings[h].plans);
+    return planset_bits(&st->sets, eval_holding(st, h)->plans);
 }
 
 /* What the direct licence of holding h enables, as an enabled_sets index (h's direct
@@ -215,10 +226,10 @@ uint32_t eval_direct_index(const EvalState *st, uint32_t h);
 /* Marks holding h as given by a direct licence that enables enabled_sets[ix]. */
 void eval_set_direct(EvalState *st, uint32_t h, uint32_t ix);
 
-/* What the direct licence of holding hd enables (hd->direct set). */
-static inline const bitword *eval_direct_enabled(const EvalState *st, const Holding *hd)
+/* What the direct licence of holding h enables (its direct set). */
+static inline const bitword *eval_direct_enabled(const EvalState *st, uint32_t h)
 {
-    return st->enabled_sets[eval_direct_index(st, (uint32_t)(hd - st->holdings))];
+    return st->enabled_sets[eval_direct_index(st, h)];
 }
 
 /* The index of `enabled` in st->enabled_sets (added if new): a pointer that outlives

@@ -34,13 +34,19 @@ typedef struct {
 } NameSlot;
 
 typedef struct {
+    uint32_t key;       /* offset in the arena */
+    uint32_t value;
+} NameKey;
+
+typedef struct {
     NameSlot *slots;
     size_t mask;        /* slot count - 1 (0 when no table yet) */
-    uint32_t *order;    /* each key's offset in the arena, in insertion order */
+    NameKey *order;     /* each key's offset in the arena and value, in insertion order */
     size_t count, order_cap;
     char *keys;
     size_t keys_len, keys_cap;
     int fold_case;
+    int dropped;        /* name_index_drop_table: the keys without a table */
 } NameIndex;
 
 void name_index_init(NameIndex *ix, int fold_case);
@@ -64,6 +70,14 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
  * same result as n calls of name_index_find, faster for large tables. */
 void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,
                           int64_t *out);
+/* Frees the table (the keys stay, and name_index_key still reads them): an index
+ * kept for its keys and a rare lookup gives its memory back to what comes next. The
+ * next lookup or put makes the table again first (from the keys, in insertion order;
+ * a lookup that cannot ends the run as out of memory). */
+void name_index_drop_table(NameIndex *ix);
+/* Makes the table again after name_index_drop_table (nothing when it is there).
+ * 0 on no memory. */
+int name_index_rebuild(NameIndex *ix);
 /* The key of the entry-th insertion, as it was written (NUL-terminated; valid until
  * the next put). */
 const char *name_index_key(const NameIndex *ix, size_t entry);

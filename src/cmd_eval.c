@@ -87,6 +87,7 @@ int cmd_eval(int argc, char **argv)
     }
     diag_print_text(&rs.diags, stderr);
     if (policy && tenant && rs.diags.errors == 0) {
+        tenant_release_lookup(tenant);      /* ids are not looked up from here on */
         EvalState *st = eval_new(policy, tenant);
         /* the JSON report needs no source lists: they follow from the input (eval.h) */
         st->lean = o.format == FORMAT_JSON && !o.save_state;

@@ -166,8 +166,8 @@ int cmd_explain(int argc, char **argv)
             held++;
             char *plans = policy_plan_names(p, eval_holding_plans(st, h), 0, ", ");
             printf("   holds %s via", p->products[prod].name);
-            if (st->holdings[h].direct) printf(" direct");
-            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+            if (eval_holding(st, h)->direct) printf(" direct");
+            for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
                 printf(" \"%s\"", p->groups[st->via[v].group].name);
             printf(": %s\n", plans);
             free(plans);

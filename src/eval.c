@@ -87,7 +87,8 @@ void eval_free(EvalState *st)
     free(st->seats);
     free(st->violations);
     free(st->user_violations);
-    free(st->holdings);
+    for (uint32_t i = 0; i < st->holdings_cap / EVAL_SEG_SLOTS; i++) free(st->holding_segs[i]);
+    free(st->holding_segs);
     planset_free(&st->sets);
     free(st->via);
     free(st->enabled_sets);
@@ -129,7 +130,14 @@ EvalState *eval_clone(const EvalState *st)
     }
     c->user_state = copy_of(st->user_state, t->nusers + 1, sizeof *c->user_state);
     c->seats = copy_of(st->seats, p->nproducts + 1, sizeof *c->seats);
-    c->holdings = copy_of(st->holdings, st->holdings_cap, sizeof *c->holdings);
+    uint32_t nsegs = st->holdings_cap / EVAL_SEG_SLOTS;
+    c->holding_segs = copy_of(st->holding_segs, nsegs, sizeof *c->holding_segs);
+    for (uint32_t i = 0; i < nsegs; i++) {   /* the slots in use: a small state's are few */
+        size_t used = st->nholdings > i * EVAL_SEG_SLOTS ? st->nholdings - i * EVAL_SEG_SLOTS : 0;
+        if (used > EVAL_SEG_SLOTS) used = EVAL_SEG_SLOTS;
+        if (!(c->holding_segs[i] = aligned_alloc(64, (size_t)EVAL_SEG_SLOTS * sizeof(Holding)))) fatal_oom();
+        memcpy(c->holding_segs[i], st->holding_segs[i], used * sizeof(Holding));
+    }
     planset_copy(&c->sets, &st->sets);
     c->via = copy_of(st->via, st->via_cap, sizeof *c->via);
     c->enabled_sets = copy_of(st->enabled_sets, st->enabled_sets_cap, sizeof *c->enabled_sets);
@@ -164,8 +172,8 @@ int eval_user_country(const EvalState *st, uint32_t user)
 
 uint32_t eval_find_holding(const EvalState *st, uint32_t user, uint32_t product)
 {
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
-        if (st->holdings[h].product == product) return h;
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
+        if (eval_holding(st, h)->product == product) return h;
     return EVAL_NONE;
 }
 
@@ -187,7 +195,7 @@ int eval_is_member(const EvalState *st, uint32_t user, uint32_t g)
 void eval_user_plans(const EvalState *st, uint32_t user, bitword *out)
 {
     bitset_zero(out, st->p->plan_words);
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
         bitset_or(out, eval_holding_plans(st, h), st->p->plan_words);
 }
 
@@ -195,19 +203,23 @@ void eval_user_plans(const EvalState *st, uint32_t user, bitword *out)
 
 _Static_assert(sizeof(Holding) * EVAL_HOLD_CHUNK == 64, "a user's chunk of holdings is one cache line");
 
-/* Makes room for cap holdings, on huge pages aligned so that a user's chunk of
- * holdings shares its cache lines with no one. 0 on no memory. */
+_Static_assert(EVAL_SEG_SLOTS % EVAL_HOLD_CHUNK == 0, "a chunk never spans two segments");
+
+/* Makes room for cap holdings, a segment at a time, each aligned so that a user's
+ * chunk of holdings shares its cache lines with no one. 0 on no memory. */
 static int grow_holdings(EvalState *st, size_t cap)
 {
-    const size_t align = (size_t)2 << 20;
-    void *fresh = NULL;
-    size_t bytes = cap * sizeof *st->holdings;
-    if (cap > UINT32_MAX - EVAL_HOLD_CHUNK || posix_memalign(&fresh, align, bytes) != 0) return 0;
-    mem_huge(fresh, bytes);
-    if (st->nholdings) memcpy(fresh, st->holdings, (size_t)st->nholdings * sizeof *st->holdings);
-    free(st->holdings);
-    st->holdings = fresh;
-    st->holdings_cap = (uint32_t)cap;
+    size_t nsegs = st->holdings_cap / EVAL_SEG_SLOTS, want = (cap + EVAL_SEG_SLOTS - 1) / EVAL_SEG_SLOTS;
+    if (want > (UINT32_MAX - EVAL_HOLD_CHUNK) / EVAL_SEG_SLOTS) return 0;
+    if (want <= nsegs) return 1;
+    Holding **segs = realloc(st->holding_segs, want * sizeof *segs);
+    if (!segs) return 0;
+    st->holding_segs = segs;
+    for (; nsegs < want; nsegs++) {
+        size_t bytes = (size_t)EVAL_SEG_SLOTS * sizeof(Holding);
+        if (!(segs[nsegs] = mem_huge(aligned_alloc(64, bytes), bytes))) return 0;
+        st->holdings_cap = (uint32_t)(nsegs + 1) * EVAL_SEG_SLOTS;
+    }
     return 1;
 }
 
@@ -219,18 +231,18 @@ uint32_t eval_hold(EvalState *st, uint32_t user, uint32_t product)
      * the list) is followed by a free slot unless its chunk is full. Walking a user's
      * holdings then touches one or two cache lines instead of one per holding. */
     h = st->user_state[user].first;
-    if (h == EVAL_NONE || (h + 1) % EVAL_HOLD_CHUNK == 0 || st->holdings[h + 1].product != EVAL_NONE) {
+    if (h == EVAL_NONE || (h + 1) % EVAL_HOLD_CHUNK == 0 || eval_holding(st, h + 1)->product != EVAL_NONE) {
         if (st->nholdings + EVAL_HOLD_CHUNK > st->holdings_cap &&
-            !grow_holdings(st, st->holdings_cap ? (size_t)st->holdings_cap * 2 : 1024))
+            !grow_holdings(st, (size_t)st->holdings_cap + EVAL_SEG_SLOTS))
             fatal_oom();
         h = st->nholdings;
         st->nholdings += EVAL_HOLD_CHUNK;
-        for (uint32_t k = 0; k < EVAL_HOLD_CHUNK; k++) st->holdings[h + k].product = EVAL_NONE;
+        for (uint32_t k = 0; k < EVAL_HOLD_CHUNK; k++) eval_holding(st, h + k)->product = EVAL_NONE;
     } else {
         h++;
     }
     st->nlive++;
-    Holding *hd = &st->holdings[h];
+    Holding *hd = eval_holding(st, h);
     hd->product = product;
     hd->next = st->user_state[user].first;
     hd->via_first = EVAL_NONE;
@@ -246,7 +258,7 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
 {
     const Policy *p = st->p;
     int has = 0;
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE && !has; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE && !has; h = eval_holding(st, h)->next)
         has = bitset_intersects(eval_holding_plans(st, h), p->mailbox_plans, p->plan_words);
     if (has == st->user_state[user].mailbox) return;
     st->user_state[user].mailbox = (uint8_t)has;
@@ -349,7 +361,7 @@ void eval_set_direct(EvalState *st, uint32_t h, uint32_t ix)
     uint64_t *e = direct_slot(st, h);
     if (!*e) st->ndirect_slots++;
     *e = (uint64_t)(h + 1) << 32 | ix;
-    st->holdings[h].direct = 1;
+    eval_holding(st, h)->direct = 1;
 }
 
 /* Links a new source (g, enabled_sets[ix]) into holding h's list, in processing order. */
@@ -363,7 +375,7 @@ static void link_source(EvalState *st, uint32_t h, uint32_t g, uint32_t ix, int 
         st->via_cap = cap;
     }
     /* keep processing order: insert after the last source that comes earlier */
-    Holding *hd = &st->holdings[h];
+    Holding *hd = eval_holding(st, h);
     uint32_t n = st->nvia++;
     st->via[n].group = g;
     st->via[n].enabled = ix;
@@ -383,7 +395,7 @@ static void link_source(EvalState *st, uint32_t h, uint32_t g, uint32_t ix, int 
  * (S6), and the user may now hold a mailbox. */
 static void add_enabled(EvalState *st, uint32_t user, uint32_t h, uint32_t ix, const bitword *enabled)
 {
-    st->holdings[h].plans = planset_union(&st->sets, st->holdings[h].plans, ix, enabled);
+    eval_holding(st, h)->plans = planset_union(&st->sets, eval_holding(st, h)->plans, ix, enabled);
     if (!st->user_state[user].mailbox && bitset_intersects(enabled, st->p->mailbox_plans, st->p->plan_words))
         refresh_mailbox(st, user);
 }
@@ -397,7 +409,7 @@ void eval_add_source(EvalState *st, uint32_t user, uint32_t h, uint32_t g, const
 
 void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
 {
-    Holding *hd = &st->holdings[h];
+    Holding *hd = eval_holding(st, h);
     uint32_t plans = PLANSET_EMPTY;
     if (hd->direct) {
         uint32_t ix = eval_direct_index(st, h);
@@ -409,7 +421,7 @@ void eval_refresh_holding(EvalState *st, uint32_t user, uint32_t h)
     if (!hd->direct && hd->via_first == EVAL_NONE) {
         /* no source left: the user no longer holds it, the seat is free */
         uint32_t *link = &st->user_state[user].first;
-        while (*link != h) link = &st->holdings[*link].next;
+        while (*link != h) link = &eval_holding(st, *link)->next;
         *link = hd->next;
         st->consumed[hd->product]--;
         hd->product = EVAL_NONE;
@@ -462,7 +474,7 @@ void eval_clear_violations(EvalState *st, uint32_t user, int32_t group, uint32_t
 static char *holding_sources(const EvalState *st, uint32_t h, const uint32_t *groups, uint32_t ngroups)
 {
     StrBuf sb = {0};
-    const Holding *hd = &st->holdings[h];
+    const Holding *hd = eval_holding(st, h);
     int n = 0;
     if (hd->direct) { sb_puts(&sb, "a direct licence"); n++; }
     for (uint32_t i = 0; i < ngroups; i++)
@@ -541,9 +553,9 @@ static int mailbox_from_others(const EvalState *st, uint32_t user, int exclude)
 {
     const Policy *p = st->p;
     if (exclude < 0) return st->user_state[user].mailbox;
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next) {
-        const Holding *hd = &st->holdings[h];
-        if (hd->direct && bitset_intersects(eval_direct_enabled(st, hd), p->mailbox_plans, p->plan_words)) return 1;
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+        const Holding *hd = eval_holding(st, h);
+        if (hd->direct && bitset_intersects(eval_direct_enabled(st, h), p->mailbox_plans, p->plan_words)) return 1;
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
             if ((int)st->via[v].group != exclude || st->via[v].kept)
                 if (bitset_intersects(eval_via_enabled(st, v), p->mailbox_plans, p->plan_words)) return 1;
@@ -557,11 +569,11 @@ static int mailbox_from_others(const EvalState *st, uint32_t user, int exclude)
  * out; returns out, or the holding's own plans when nothing is excluded. */
 static const bitword *plans_from_others(const EvalState *st, uint32_t h, int exclude, bitword *out)
 {
-    const Holding *hd = &st->holdings[h];
+    const Holding *hd = eval_holding(st, h);
     if (exclude < 0) return eval_holding_plans(st, h);
     size_t words = st->p->plan_words;
     bitset_zero(out, words);
-    if (hd->direct) bitset_or(out, eval_direct_enabled(st, hd), words);
+    if (hd->direct) bitset_or(out, eval_direct_enabled(st, h), words);
     for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
         if ((int)st->via[v].group != exclude || st->via[v].kept) bitset_or(out, eval_via_enabled(st, v), words);
     return out;
@@ -578,8 +590,8 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
     StrBuf pairs = {0}, holders = {0}, fixes = {0};
     bitword *mine = NULL, *scratch = NULL;
     if (exclude >= 0 && !(scratch = policy_plan_set(p))) fatal_oom();
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next) {
-        if (st->holdings[h].product == a->product) continue;
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+        if (eval_holding(st, h)->product == a->product) continue;
         const bitword *theirs = plans_from_others(st, h, exclude, scratch);
         if (!bitset_intersects(theirs, a->conflict_mask, p->plan_words)) continue;
         found = 1;
@@ -598,7 +610,7 @@ static int conflicts_with_holdings(EvalState *st, uint32_t user, const PolicyAss
                 bitset_set(held, q);
             }
         }
-        const Holding *hd = &st->holdings[h];
+        const Holding *hd = eval_holding(st, h);
         const char *other = p->products[hd->product].name;
         char *held_names = policy_plan_names(p, held, 0, ", ");
         uint32_t *groups = NULL, groups_cap = 0;
@@ -754,8 +766,8 @@ static void apply_direct(EvalState *st)
 static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitword *all, bitword *scratch)
 {
     const Policy *p = st->p;
-    const Holding *hd = &st->holdings[h];
-    const bitword *enabled = eval_direct_enabled(st, hd);
+    const Holding *hd = eval_holding(st, h);
+    const bitword *enabled = eval_direct_enabled(st, h);
     const char *pname = p->products[hd->product].name;
     int country = eval_user_country(st, user);
     char *detail = NULL, *hint = NULL;
@@ -776,12 +788,12 @@ static void check_direct_licence(EvalState *st, uint32_t user, uint32_t h, bitwo
         }
     }
     /* conflict with another direct licence of the user */
-    for (uint32_t o = st->user_state[user].first; o != EVAL_NONE && !detail; o = st->holdings[o].next) {
-        const Holding *od = &st->holdings[o];
+    for (uint32_t o = st->user_state[user].first; o != EVAL_NONE && !detail; o = eval_holding(st, o)->next) {
+        const Holding *od = eval_holding(st, o);
         if (o == h || !od->direct) continue;
         bitset_zero(scratch, p->plan_words);
         BITSET_FOREACH(e, enabled, p->nplans) policy_or_conflicts(p, (uint32_t)e, scratch);
-        bitset_and(scratch, eval_direct_enabled(st, od), p->plan_words);
+        bitset_and(scratch, eval_direct_enabled(st, o), p->plan_words);
         if (!bitset_any(scratch, p->plan_words)) continue;
         StrBuf pairs = {0};
         BITSET_FOREACH(e, enabled, p->nplans) {
@@ -849,8 +861,8 @@ static void check_direct(EvalState *st)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t u = st->direct_users[i];
         eval_clear_violations(st, u, EVAL_DIRECT, EVAL_NONE, 1u << VK_DIRECT);
-        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next)
-            if (st->holdings[h].direct) check_direct_licence(st, u, h, all, scratch);
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
+            if (eval_holding(st, h)->direct) check_direct_licence(st, u, h, all, scratch);
     }
     free(all);
     free(scratch);
@@ -882,8 +894,8 @@ static void count_holders_lean(const EvalState *st, const uint32_t *slot, uint32
     free(failed);
     for (uint32_t i = 0; i < st->ndirect_users; i++) {   /* sorted, once each (check_direct) */
         uint32_t u = st->direct_users[i];
-        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
-            const Holding *hd = &st->holdings[h];
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+            const Holding *hd = eval_holding(st, h);
             if (hd->direct && slot[hd->product] != EVAL_NONE) held_by[(size_t)slot[hd->product] * row + p->ngroups]++;
         }
     }
@@ -916,11 +928,11 @@ static void finish_count_hints(EvalState *st)
     if (!held_by) fatal_oom();
     if (nwait && st->lean) count_holders_lean(st, slot, held_by, row);
     for (uint32_t h = 0; nwait && !st->lean && h < st->nholdings; h++) {
-        uint32_t prod = st->holdings[h].product;
+        uint32_t prod = eval_holding(st, h)->product;
         if (prod == EVAL_NONE || slot[prod] == EVAL_NONE) continue;
         uint32_t *counts = held_by + (size_t)slot[prod] * row;
-        if (st->holdings[h].direct) counts[p->ngroups]++;
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) counts[st->via[v].group]++;
+        if (eval_holding(st, h)->direct) counts[p->ngroups]++;
+        for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next) counts[st->via[v].group]++;
     }
     for (uint32_t prod = 0; prod < p->nproducts; prod++) {
         if (!waiting[prod]) continue;
@@ -1016,16 +1028,14 @@ void eval_finish(EvalState *st)
     finish_count_hints(st);
 }
 
-/* Sizes the pools once for about one holding and one source per membership. */
+/* Sizes the source pool once for about one source per membership (holdings come a
+ * segment at a time, as they are needed). */
 static void presize(EvalState *st)
 {
     size_t pairs = st->t->ndirect;
     for (uint32_t g = 0; g < st->p->ngroups; g++)
         if (st->groups[g].nassigns) pairs += (size_t)st->groups[g].nmembers * st->groups[g].nassigns;
     if (pairs > UINT32_MAX / 2) pairs = UINT32_MAX / 2;
-    /* chunks leave up to EVAL_HOLD_CHUNK - 1 slots a user empty */
-    size_t slots = pairs + (size_t)(EVAL_HOLD_CHUNK - 1) * st->t->nusers + 1024;
-    if (slots > st->holdings_cap && slots < UINT32_MAX / 2) grow_holdings(st, slots);
     uint32_t want = (uint32_t)pairs + 1024;
     if (!st->lean && want > st->via_cap) {
         ViaNode *v = mem_huge(realloc(st->via, (size_t)want * sizeof *v), (size_t)want * sizeof *v);
@@ -1057,20 +1067,20 @@ void eval_run(EvalState *st)
             if (m + 8 < gv->nmembers) {
                 uint32_t next = gv->members[m + 8];
                 uint32_t h = st->user_state[next].first;
-                if (h != EVAL_NONE) __builtin_prefetch(&st->holdings[h]);
+                if (h != EVAL_NONE) __builtin_prefetch(eval_holding(st, h));
                 __builtin_prefetch(&st->t->users[next]);   /* its addresses, for uniqueness */
             }
             if (m + 6 < gv->nmembers) {   /* the chunk of holdings before the newest */
                 uint32_t h = st->user_state[gv->members[m + 6]].first;
-                if (h != EVAL_NONE && st->holdings[h - h % EVAL_HOLD_CHUNK].next != EVAL_NONE)
-                    __builtin_prefetch(&st->holdings[st->holdings[h - h % EVAL_HOLD_CHUNK].next]);
+                if (h != EVAL_NONE && eval_holding(st, h - h % EVAL_HOLD_CHUNK)->next != EVAL_NONE)
+                    __builtin_prefetch(eval_holding(st, eval_holding(st, h - h % EVAL_HOLD_CHUNK)->next));
             }
             if (m + 3 < gv->nmembers && !st->lean) {   /* the sources a new one of this group links after */
                 uint32_t next = gv->members[m + 3];
                 for (uint32_t k = 0; k < gv->nassigns; k++) {
                     uint32_t h = eval_find_holding(st, next, gv->assigns[k].product);
-                    if (h != EVAL_NONE && st->holdings[h].via_first != EVAL_NONE)
-                        __builtin_prefetch(&st->via[st->holdings[h].via_first]);
+                    if (h != EVAL_NONE && eval_holding(st, h)->via_first != EVAL_NONE)
+                        __builtin_prefetch(&st->via[eval_holding(st, h)->via_first]);
                 }
             }
             process_pair(st, gv->members[m], g);
@@ -1151,12 +1161,12 @@ uint32_t eval_source_groups(EvalState *st, uint32_t user, uint32_t h, uint32_t *
 {
     uint32_t n = 0;
     if (!st->lean) {
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+        for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
             push_group(groups, cap, &n, st->via[v].group);
         return n;
     }
     eval_index_sources(st);
-    uint32_t product = st->holdings[h].product, count;
+    uint32_t product = eval_holding(st, h)->product, count;
     const uint32_t *mine = eval_user_groups(st, user, &count);
     uint32_t failed = eval_mark_failed_pairs(st, user, &st->failed_pairs);
     for (uint32_t k = 0; k < count; k++) {

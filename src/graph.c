@@ -570,17 +570,17 @@ int report_eval_graph(const EvalState *st, FILE *out)
         jw_array_begin(&w);
         for (uint32_t prod = 0; prod < p->nproducts; prod++) {
             uint32_t h = eval_find_holding(st, u, prod);
-            if (h != EVAL_NONE && st->holdings[h].direct) {
+            if (h != EVAL_NONE && eval_holding(st, h)->direct) {
                 const char *error = "None";
                 for (uint32_t i = st->user_violations[u]; i != EVAL_NONE; i = st->violations[i].next_of_user) {
                     const Violation *v = &st->violations[i];
                     if (!v->dead && v->group < 0 && v->product == prod && v->kind != VK_REFUSED)
                         error = violation_code_name(v->code);
                 }
-                write_state(&w, st, prod, EVAL_DIRECT, eval_direct_enabled(st, &st->holdings[h]), error,
+                write_state(&w, st, prod, EVAL_DIRECT, eval_direct_enabled(st, h), error,
                             strcmp(error, "None") ? "ActiveWithError" : "Active");
             }
-            for (uint32_t v = h == EVAL_NONE ? EVAL_NONE : st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+            for (uint32_t v = h == EVAL_NONE ? EVAL_NONE : eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
                 write_state(&w, st, prod, (int32_t)st->via[v].group, eval_via_enabled(st, v),
                             st->via[v].kept ? "DependencyViolation" : "None", st->via[v].kept ? "ActiveWithError" : "Active");
             /* a (user, group, product) in error and not held through the group */

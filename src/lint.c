@@ -378,7 +378,7 @@ static void prereq_other_group(Lint *l)
     Bucket *buckets = NULL;
     size_t nb = 0, cap = 0;
     for (uint32_t u = 0; u < st->t->nusers; u++) {
-        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
             const bitword *plans = eval_holding_plans(st, h);
             BITSET_FOREACH(q, plans, p->nplans) {
                 const PolicyPlan *pl = &p->plans[q];
@@ -387,14 +387,14 @@ static void prereq_other_group(Lint *l)
                     /* sources of the prerequisite: does one of them also give q, or is one direct? */
                     int safe = 0, providers = 0;
                     uint32_t provider = 0;
-                    for (uint32_t o = st->user_state[u].first; o != EVAL_NONE && !safe; o = st->holdings[o].next) {
-                        const Holding *hd = &st->holdings[o];
-                        if (hd->direct && bitset_intersects(eval_direct_enabled(st, hd), req->any_of, p->plan_words)) safe = 1;
+                    for (uint32_t o = st->user_state[u].first; o != EVAL_NONE && !safe; o = eval_holding(st, o)->next) {
+                        const Holding *hd = eval_holding(st, o);
+                        if (hd->direct && bitset_intersects(eval_direct_enabled(st, o), req->any_of, p->plan_words)) safe = 1;
                         for (uint32_t v = hd->via_first; v != EVAL_NONE && !safe; v = st->via[v].next) {
                             if (!bitset_intersects(eval_via_enabled(st, v), req->any_of, p->plan_words)) continue;
                             /* does this group also give the needing plan? then leaving it takes both */
-                            for (uint32_t o2 = st->user_state[u].first; o2 != EVAL_NONE && !safe; o2 = st->holdings[o2].next)
-                                for (uint32_t v2 = st->holdings[o2].via_first; v2 != EVAL_NONE; v2 = st->via[v2].next)
+                            for (uint32_t o2 = st->user_state[u].first; o2 != EVAL_NONE && !safe; o2 = eval_holding(st, o2)->next)
+                                for (uint32_t v2 = eval_holding(st, o2)->via_first; v2 != EVAL_NONE; v2 = st->via[v2].next)
                                     if (st->via[v2].group == st->via[v].group && bitset_test(eval_via_enabled(st, v2), q))
                                         safe = 1;
                             if (!safe && (providers == 0 || provider != st->via[v].group)) {
@@ -589,10 +589,10 @@ static void direct_group_conflict(Lint *l)
             for (uint32_t m = 0; m < gv->nmembers; m++) {
                 uint32_t u = gv->members[m];
                 int hit = 0;
-                for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
-                    const Holding *hd = &st->holdings[h];
+                for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+                    const Holding *hd = eval_holding(st, h);
                     if (!hd->direct || hd->product == a->product ||
-                        !bitset_intersects(eval_direct_enabled(st, hd), a->conflict_mask, p->plan_words))
+                        !bitset_intersects(eval_direct_enabled(st, h), a->conflict_mask, p->plan_words))
                         continue;
                     products[hd->product] = 1;
                     hit = 1;

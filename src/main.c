@@ -46,20 +46,23 @@ int main(int argc, char **argv)
      * mappings of their own: what the loader frees (row arrays, the address sort)
      * then holds the evaluation's holdings, without new zeroed pages (a fifth of a
      * million-user run). */
-    mallopt(M_TOP_PAD, 64 << 20);
+    mallopt(M_TOP_PAD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     mallopt(M_MMAP_MAX, 0);
-    /* The heap's first stretch (the top pad: 64 MiB) on huge pages: parsing rules makes
-     * tens of thousands of small blocks, and a fault for each fresh 4 KiB page cost a
-     * third of `check`. What the heap grows into later is a region of its own that the
-     * kernel does not mark; the big arrays there are marked one by one (mem_huge). */
+    /* The heap's first stretch (the top pad: 512 MiB, a reservation that costs nothing
+     * until it is touched) on huge pages: parsing rules makes tens of thousands of
+     * small blocks, and a fault for each fresh 4 KiB page cost a third of `check`; and
+     * what a loader frees is reused for the evaluation's holdings (eval.h), which are
+     * read at random and want huge pages too. Past that stretch the heap grows into a
+     * region of its own that the kernel does not mark; the big arrays there are marked
+     * one by one (mem_huge). */
     void *first = malloc(1);
     if (first) {
         const uintptr_t page = 4096;
         uintptr_t start = ((uintptr_t)first + page - 1) & ~(page - 1);
         uintptr_t end = ((uintptr_t)sbrk(0) + page - 1) & ~(page - 1);
         /* only when the block is in the heap sbrk grows (not under another allocator) */
-        if (end != (uintptr_t)-1 && end > start && end - start <= (128u << 20))
+        if (end != (uintptr_t)-1 && end > start && end - start <= (640u << 20))
             (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
         free(first);
     }

@@ -364,7 +364,6 @@ static void gather_lean(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
  * ustart[i + 1]), by product declaration order, each with its sources. */
 static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
 {
-    const Holding *holdings = st->holdings;
     const ViaNode *via = st->via;
     uint32_t nact = 0;
     g->nholds = 0;
@@ -377,7 +376,7 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
         g->cur[i] = h;
         g->act[nact++] = i;
         __builtin_prefetch(st->t->users[u0 + i].id);    /* for the user piece */
-        __builtin_prefetch(&holdings[h]);   /* a chunk of holdings is one cache line */
+        __builtin_prefetch(eval_holding(st, h));   /* a chunk of holdings is one cache line */
     }
     /* Holdings, one link of each user's chain a round. */
     while (nact) {
@@ -385,7 +384,7 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
         uint32_t k = 0;
         for (uint32_t a = 0; a < nact; a++) {
             uint32_t i = g->act[a];
-            const Holding *h = &holdings[g->cur[i]];
+            const Holding *h = eval_holding(st, g->cur[i]);
             GHold *gh = &g->holds[g->nholds++];
             gh->user = i;
             gh->product = h->product;
@@ -398,8 +397,9 @@ static void gather(Gather *g, const EvalState *st, uint32_t u0, uint32_t n)
             if (h->next != EVAL_NONE) {
                 g->cur[i] = h->next;
                 g->act[k++] = i;
-                __builtin_prefetch(&holdings[h->next]);
-                __builtin_prefetch((const char *)&holdings[h->next] + sizeof *holdings - 1);
+                const Holding *next = eval_holding(st, h->next);
+                __builtin_prefetch(next);
+                __builtin_prefetch((const char *)next + sizeof *next - 1);
             }
         }
         nact = k;

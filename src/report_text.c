@@ -99,8 +99,8 @@ static void print_user(const EvalState *st, uint32_t u, FILE *out)
         uint32_t h = eval_find_holding(st, u, prod);
         if (h == EVAL_NONE) continue;
         fprintf(out, "  holds %s via", p->products[prod].name);
-        if (st->holdings[h].direct) fprintf(out, " direct");
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+        if (eval_holding(st, h)->direct) fprintf(out, " direct");
+        for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
             fprintf(out, " \"%s\"", p->groups[st->via[v].group].name);
         fprintf(out, ":");
         const bitword *plans = eval_holding_plans(st, h);

@@ -78,8 +78,8 @@ int state_write(const EvalState *st, FILE *out)
         for (uint32_t prod = 0; prod < p->nproducts; prod++) {
             uint32_t h = eval_find_holding(st, u, prod);
             if (h != EVAL_NONE) {
-                const Holding *hd = &st->holdings[h];
-                if (hd->direct) write_row(out, st, u, prod, eval_direct_enabled(st, hd), NULL, NULL);
+                const Holding *hd = eval_holding(st, h);
+                if (hd->direct) write_row(out, st, u, prod, eval_direct_enabled(st, h), NULL, NULL);
                 for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next)
                     write_row(out, st, u, prod, eval_via_enabled(st, v), p->groups[st->via[v].group].name,
                               st->via[v].kept ? "DependencyViolation" : NULL);

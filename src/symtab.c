@@ -91,6 +91,8 @@ static size_t probe(const NameIndex *ix, const char *key, size_t len, uint64_t h
 
 int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
 {
+    /* a dropped table is a cache to make again, not a change of what the index holds */
+    if (ix->dropped && !name_index_rebuild((NameIndex *)ix)) fatal_oom();
     if (!ix->mask) return -1;
     uint64_t h = hash_key(key, len, ix->fold_case);
     const NameSlot *sl = &ix->slots[probe(ix, key, len, h)];
@@ -103,6 +105,7 @@ int64_t name_index_find(const NameIndex *ix, const char *key, size_t len)
 void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys, const size_t *lens,
                           int64_t *out)
 {
+    if (ix->dropped && !name_index_rebuild((NameIndex *)ix)) fatal_oom();
     if (!ix->mask) {
         for (size_t i = 0; i < n; i++) out[i] = -1;
         return;
@@ -155,10 +158,10 @@ static int resize_table(NameIndex *ix, size_t want)
 
 void name_index_reserve(NameIndex *ix, size_t n)
 {
-    if (n > UINT32_MAX / 4) return;
+    if (n > UINT32_MAX / 4 || (ix->dropped && !name_index_rebuild(ix))) return;
     resize_table(ix, n * 2);
     if (n > ix->order_cap) {
-        uint32_t *grown = realloc(ix->order, n * sizeof *grown);
+        NameKey *grown = realloc(ix->order, n * sizeof *grown);
         if (grown) {
             ix->order = grown;
             ix->order_cap = n;
@@ -188,6 +191,7 @@ int64_t name_index_put(NameIndex *ix, const char *key, size_t len, int64_t value
 
 int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64_t h, int64_t value)
 {
+    if (ix->dropped && !name_index_rebuild(ix)) return -2;
     if (len >= UINT32_MAX || ix->count >= INT32_MAX || value < 0 || value >= UINT32_MAX ||
         ix->keys_len + len + 1 >= UINT32_MAX)
         return -2;
@@ -196,7 +200,7 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
     if (ix->slots[slot].key) return (int64_t)ix->slots[slot].value;
     if (ix->count == ix->order_cap) {
         size_t cap = ix->order_cap ? ix->order_cap * 2 : 64;
-        uint32_t *grown = realloc(ix->order, cap * sizeof *grown);
+        NameKey *grown = realloc(ix->order, cap * sizeof *grown);
         if (!grown) return -2;
         ix->order = grown;
         ix->order_cap = cap;
@@ -212,7 +216,7 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
     char *stored = ix->keys + ix->keys_len;
     memcpy(stored, key, len);
     stored[len] = 0;
-    ix->order[ix->count++] = (uint32_t)ix->keys_len;
+    ix->order[ix->count++] = (NameKey){ (uint32_t)ix->keys_len, (uint32_t)value };
     ix->slots[slot] = (NameSlot){ HASH_TAG(h), (uint32_t)ix->keys_len + 1, (uint32_t)len, (uint32_t)value };
     ix->keys_len += len + 1;
     return -1;
@@ -220,5 +224,36 @@ int64_t name_index_put_hashed(NameIndex *ix, const char *key, size_t len, uint64
 
 const char *name_index_key(const NameIndex *ix, size_t entry)
 {
-    return ix->keys + ix->order[entry];
+    return ix->keys + ix->order[entry].key;
+}
+
+void name_index_drop_table(NameIndex *ix)
+{
+    if (!ix->mask) return;
+    free(ix->slots);
+    ix->slots = NULL;
+    ix->mask = 0;
+    ix->dropped = 1;
+}
+
+int name_index_rebuild(NameIndex *ix)
+{
+    if (!ix->dropped) return 1;
+    size_t want = 64;
+    while (want < ix->count * 2) want *= 2;
+    NameSlot *table = mem_huge(calloc(want, sizeof *table), want * sizeof *table);
+    if (!table) return 0;
+    /* keys lie in the arena one after another, in insertion order, each NUL-ended */
+    for (size_t k = 0; k < ix->count; k++) {
+        uint32_t off = ix->order[k].key;
+        size_t len = (k + 1 < ix->count ? ix->order[k + 1].key : ix->keys_len) - off - 1;
+        uint64_t h = hash_key(ix->keys + off, len, ix->fold_case);
+        size_t i = (size_t)h & (want - 1);
+        while (table[i].key) i = (i + 1) & (want - 1);
+        table[i] = (NameSlot){ HASH_TAG(h), off + 1, (uint32_t)len, ix->order[k].value };
+    }
+    ix->slots = table;
+    ix->mask = want - 1;
+    ix->dropped = 0;
+    return 1;
 }

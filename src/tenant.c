@@ -913,6 +913,11 @@ void tenant_free(Tenant *t)
     free(t);
 }
 
+void tenant_release_lookup(Tenant *t)
+{
+    name_index_drop_table(&t->user_index);
+}
+
 int64_t tenant_find_user(const Tenant *t, const char *id)
 {
     return name_index_find(&t->user_index, id, strlen(id));

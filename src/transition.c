@@ -58,11 +58,11 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
     if (!before || !after) fatal_oom();
     eval_user_plans(st, user, before);
     /* after = plans of every source not being removed */
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next) {
-        const Holding *hd = &st->holdings[h];
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+        const Holding *hd = eval_holding(st, h);
         int direct_removed = 0;
         for (uint32_t i = 0; i < n; i++) direct_removed |= rm[i].holding == h && rm[i].via == EVAL_NONE;
-        if (hd->direct && !direct_removed) bitset_or(after, eval_direct_enabled(st, hd), words);
+        if (hd->direct && !direct_removed) bitset_or(after, eval_direct_enabled(st, h), words);
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) {
             int removed = 0;
             for (uint32_t i = 0; i < n; i++) removed |= rm[i].via == v;
@@ -91,7 +91,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
         }
     }
     for (uint32_t i = 0; i < n; i++) {
-        Holding *hd = &st->holdings[rm[i].holding];
+        Holding *hd = eval_holding(st, rm[i].holding);
         uint32_t product = hd->product;
         if (rm[i].keep) {
             if (rm[i].via != EVAL_NONE) st->via[rm[i].via].kept = 1;
@@ -128,7 +128,7 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
     for (uint32_t i = 0; i < n; i++) {
         int seen = 0;
         for (uint32_t k = 0; k < i; k++) seen |= rm[k].holding == rm[i].holding;
-        if (!seen && st->holdings[rm[i].holding].product != EVAL_NONE) eval_refresh_holding(st, user, rm[i].holding);
+        if (!seen && eval_holding(st, rm[i].holding)->product != EVAL_NONE) eval_refresh_holding(st, user, rm[i].holding);
     }
     free(before);
     free(after);
@@ -139,8 +139,8 @@ static uint32_t remove_sources(EvalState *st, uint32_t user, int32_t group, Remo
 static uint32_t group_sources(const EvalState *st, uint32_t user, uint32_t g, Removal **out, size_t *cap)
 {
     uint32_t n = 0;
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) {
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
+        for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next) {
             if (st->via[v].group != g) continue;
             if (!grow_array((void **)out, cap, n + 1, sizeof **out)) fatal_oom();
             Removal *r = &(*out)[n++];
@@ -204,7 +204,7 @@ void eval_reprocess_pair(EvalState *st, uint32_t user, uint32_t g)
         if (n && remove_sources(st, user, (int32_t)g, rm, n)) {
             for (uint32_t i = 0; i < n; i++) {
                 if (!rm[i].keep) continue;
-                Holding *hd = &st->holdings[rm[i].holding];
+                Holding *hd = eval_holding(st, rm[i].holding);
                 uint32_t *link = &hd->via_first;
                 while (*link != EVAL_NONE) {
                     if (*link >= first_new && st->via[*link].group == g) *link = st->via[*link].next;
@@ -242,8 +242,8 @@ void eval_reprocess_pair(EvalState *st, uint32_t user, uint32_t g)
 /* Whether the user holds something through g or has a violation through g. */
 static int touched_by(const EvalState *st, uint32_t user, uint32_t g)
 {
-    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = st->holdings[h].next)
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+    for (uint32_t h = st->user_state[user].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
+        for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
             if (st->via[v].group == g) return 1;
     for (uint32_t i = st->user_violations[user]; i != EVAL_NONE; i = st->violations[i].next_of_user)
         if (!st->violations[i].dead && st->violations[i].group == (int32_t)g) return 1;
@@ -319,8 +319,8 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
     if (!all || !before) fatal_oom();
     eval_user_plans(st, user, before);
     /* the user's plans with this licence in place of an existing direct one */
-    for (uint32_t o = st->user_state[user].first; o != EVAL_NONE; o = st->holdings[o].next) {
-        const Holding *od = &st->holdings[o];
+    for (uint32_t o = st->user_state[user].first; o != EVAL_NONE; o = eval_holding(st, o)->next) {
+        const Holding *od = eval_holding(st, o);
         if (o != h || !od->direct) {
             bitset_or(all, eval_holding_plans(st, o), p->plan_words);
             continue;
@@ -340,7 +340,7 @@ void eval_license(EvalState *st, uint32_t user, uint32_t product, const bitword 
         code = V_DEPENDENCY;
     }
     /* replacing a direct licence drops plans: S8 for them */
-    if (code < 0 && h != EVAL_NONE && st->holdings[h].direct &&
+    if (code < 0 && h != EVAL_NONE && eval_holding(st, h)->direct &&
         (r = broken_requirement(p, all, all, before, &plan)) >= 0) {
         char *alts = policy_plan_names(p, p->requirements[r].any_of, 0, ", ");
         detail = str_printf("License change failed because service plan %s depends on the service plan(s) %s, which "
@@ -370,7 +370,7 @@ void eval_unlicense(EvalState *st, uint32_t user, uint32_t product)
     will_change(st, user);
     eval_clear_violations(st, user, EVAL_DIRECT, product, 1u << VK_REFUSED);
     uint32_t h = eval_find_holding(st, user, product);
-    if (h == EVAL_NONE || !st->holdings[h].direct) return;
-    Removal r = { h, EVAL_NONE, eval_direct_enabled(st, &st->holdings[h]), 0, 0, 0 };
+    if (h == EVAL_NONE || !eval_holding(st, h)->direct) return;
+    Removal r = { h, EVAL_NONE, eval_direct_enabled(st, h), 0, 0, 0 };
     remove_sources(st, user, EVAL_DIRECT, &r, 1);
 }

@@ -221,7 +221,7 @@ static void change_license(Applier *ap, const Change *ch)
     if (u < 0 || product < 0) return;
     if (ch->kind == CH_UNLICENSE) {
         uint32_t h = eval_find_holding(st, (uint32_t)u, (uint32_t)product);
-        if (h == EVAL_NONE || !st->holdings[h].direct) {
+        if (h == EVAL_NONE || !eval_holding(st, h)->direct) {
             invalid(ap, ch->product.loc, NULL, "%s has no direct licence of %s", diag_name(ch->user.text),
                     st->p->products[product].name);
             return;
@@ -462,7 +462,7 @@ static void build_user(SnapBuild *b, const EvalState *st, uint32_t u)
     Snapshot *s = b->s;
     uint32_t held[64], *mine = held, cap = 64, n = 0;
     /* the user's holdings by product (insertion sort: a user holds few) */
-    for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
+    for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
         if (n == cap) {
             cap *= 2;
             uint32_t *grown = mine == held ? malloc(cap * sizeof *grown) : realloc(mine, cap * sizeof *grown);
@@ -471,14 +471,14 @@ static void build_user(SnapBuild *b, const EvalState *st, uint32_t u)
             mine = grown;
         }
         uint32_t k = n++;
-        while (k > 0 && st->holdings[mine[k - 1]].product > st->holdings[h].product) {
+        while (k > 0 && eval_holding(st, mine[k - 1])->product > eval_holding(st, h)->product) {
             mine[k] = mine[k - 1];
             k--;
         }
         mine[k] = h;
     }
     for (uint32_t i = 0; i < n; i++) {
-        const Holding *hd = &st->holdings[mine[i]];
+        const Holding *hd = eval_holding(st, mine[i]);
         uint32_t nvia = 0;
         for (uint32_t v = hd->via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
         build_reserve(b, (size_t)s->nassigns + 1, (size_t)b->nvia + nvia);
@@ -522,9 +522,9 @@ static Snapshot *take(const EvalState *st, int borrow)
     build_begin(&b, st, borrow);
     uint32_t live = 0, nvia = 0;
     for (uint32_t h = 0; h < st->nholdings; h++) {
-        if (st->holdings[h].product == EVAL_NONE) continue;
+        if (eval_holding(st, h)->product == EVAL_NONE) continue;
         live++;
-        for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
+        for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next) nvia++;
     }
     build_reserve(&b, live, nvia);
     for (uint32_t u = 0; u < st->t->nusers; u++) build_user(&b, st, u);

@@ -22,7 +22,7 @@
  * pass over the model (S1-S6, S3 written out naively) must agree with the evaluator on
  * every holding, seat count and violation code.
  *
- * The checks read the evaluator's state (eval.h): user_first/holdings/via lists,
+ * The checks read the evaluator's state (eval.h): user_state/holdings (eval_holding)/via lists,
  * consumed, and the violations (cleared ones skipped). On a failure the seed, size and directory are printed and the
  * directory is kept. SKULD_PROP_SEED=N runs that one seed alone, SKULD_PROP_ROUNDS=K
  * runs K times as many seeds, SKULD_PROP_KEEP=1 keeps every generated directory.
@@ -1029,7 +1029,7 @@ static int location_fails(const Model *m, unsigned u, uint32_t enabled)
 static int via_has(const EvalState *st, uint32_t h, uint32_t group)
 {
     if (h == EVAL_NONE) return 0;
-    for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+    for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
         if (st->via[v].group == group) return 1;
     return 0;
 }
@@ -1037,7 +1037,7 @@ static int via_has(const EvalState *st, uint32_t h, uint32_t group)
 static uint32_t user_plans(const Model *m, const Maps *mp, const EvalState *st, uint32_t tu)
 {
     uint32_t all = 0;
-    for (uint32_t h = st->user_state[tu].first; h != EVAL_NONE; h = st->holdings[h].next)
+    for (uint32_t h = st->user_state[tu].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
         all |= to_mask(m, mp, eval_holding_plans(st, h));
     return all;
 }
@@ -1219,11 +1219,11 @@ static void check_against_reference(const Model *m, const Maps *mp, const EvalSt
                  h != EVAL_NONE ? "holds" : "does not hold", m->product_name[pr], r.held[i] ? "held" : "not held");
             if (h == EVAL_NONE) continue;
             uint32_t via = 0;
-            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next)
+            for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next)
                 via |= 1u << mp->rev_group[st->via[v].group];
-            PROP(via == r.via[i] && !!st->holdings[h].direct == r.direct[i],
+            PROP(via == r.via[i] && !!eval_holding(st, h)->direct == r.direct[i],
                  "reference: %s's %s comes from groups %#x%s, the reference pass says %#x%s", m->users[u].id,
-                 m->product_name[pr], via, st->holdings[h].direct ? " and direct" : "", r.via[i],
+                 m->product_name[pr], via, eval_holding(st, h)->direct ? " and direct" : "", r.via[i],
                  r.direct[i] ? " and direct" : "");
             uint32_t plans = to_mask(m, mp, eval_holding_plans(st, h));
             PROP(plans == r.plans[i], "reference: %s's %s enables %#x, the reference pass says %#x", m->users[u].id,
@@ -1298,8 +1298,8 @@ static void check_eval(const Model *m, const Policy *p, const Tenant *t, const E
     for (uint32_t tu = 0; tu < t->nusers; tu++) {
         unsigned mu = mp.t2m[tu];
         uint32_t seen = 0;
-        for (uint32_t h = st->user_state[tu].first; h != EVAL_NONE; h = st->holdings[h].next) {
-            const Holding *hd = &st->holdings[h];
+        for (uint32_t h = st->user_state[tu].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+            const Holding *hd = eval_holding(st, h);
             unsigned pr = (unsigned)mp.rev_product[hd->product];
             PROP(!(seen & (1u << pr)), "S6: user %s holds %s twice", m->users[mu].id, m->product_name[pr]);
             seen |= 1u << pr;
@@ -1444,8 +1444,8 @@ static void check_eval(const Model *m, const Policy *p, const Tenant *t, const E
             for (unsigned q = 0; q < m->nplans; q++)
                 if (enabled & (1u << q)) cmask |= m->conf[q];
             int found = 0;
-            for (uint32_t h = st->user_state[v->user].first; h != EVAL_NONE; h = st->holdings[h].next)
-                if (st->holdings[h].product != v->product && (to_mask(m, &mp, eval_holding_plans(st, h)) & cmask)) found = 1;
+            for (uint32_t h = st->user_state[v->user].first; h != EVAL_NONE; h = eval_holding(st, h)->next)
+                if (eval_holding(st, h)->product != v->product && (to_mask(m, &mp, eval_holding_plans(st, h)) & cmask)) found = 1;
             PROP(found, "S5.3: MutuallyExclusiveViolation for %s through \"%s\" on %s: no conflicting plan held", uid,
                  G->name, pname);
             break;
@@ -1511,7 +1511,7 @@ static void check_eval(const Model *m, const Policy *p, const Tenant *t, const E
         for (size_t i = 0; i < m->ndirect; i++) {
             const MDirect *d = &m->direct[i];
             uint32_t h = eval_find_holding(st, mp.m2t[d->user], (uint32_t)mp.product[d->product]);
-            PROP(h != EVAL_NONE && st->holdings[h].direct, "S3: direct licence %s/%s is not held",
+            PROP(h != EVAL_NONE && eval_holding(st, h)->direct, "S3: direct licence %s/%s is not held",
                  m->users[d->user].id, m->product_name[d->product]);
             if (location_fails(m, d->user, d->enabled)) {
                 const Violation *v = find_violation(lv, vstart[mp.m2t[d->user]], vstart[mp.m2t[d->user] + 1], EVAL_DIRECT,
@@ -1599,9 +1599,9 @@ typedef struct {
 static void count_stats(const EvalState *st, Stats *s)
 {
     for (uint32_t u = 0; u < st->t->nusers; u++)
-        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = st->holdings[h].next) {
-            unsigned sources = st->holdings[h].direct;
-            for (uint32_t v = st->holdings[h].via_first; v != EVAL_NONE; v = st->via[v].next) sources++;
+        for (uint32_t h = st->user_state[u].first; h != EVAL_NONE; h = eval_holding(st, h)->next) {
+            unsigned sources = eval_holding(st, h)->direct;
+            for (uint32_t v = eval_holding(st, h)->via_first; v != EVAL_NONE; v = st->via[v].next) sources++;
             s->holdings++;
             s->shared_holdings += sources > 1;
         }
@@ -1636,8 +1636,8 @@ static void check_same_state(const EvalState *a, const EvalState *b)
         PROP(a->consumed[pr] == b->consumed[pr], "lean: product %u consumed differs", pr);
     for (uint32_t u = 0; u < a->t->nusers; u++) {
         uint32_t x = a->user_state[u].first, y = b->user_state[u].first;
-        for (; x != EVAL_NONE && y != EVAL_NONE; x = a->holdings[x].next, y = b->holdings[y].next) {
-            const Holding *hx = &a->holdings[x], *hy = &b->holdings[y];
+        for (; x != EVAL_NONE && y != EVAL_NONE; x = eval_holding(a, x)->next, y = eval_holding(b, y)->next) {
+            const Holding *hx = eval_holding(a, x), *hy = eval_holding(b, y);
             PROP(x == y && hx->product == hy->product && hx->direct == hy->direct &&
                  bitset_equal(eval_holding_plans(a, x), eval_holding_plans(b, y), words),
                  "lean: user %u, holding %u/%u differs", u, x, y);

@@ -69,6 +69,38 @@ static void test_insertion_order(void **state)
     name_index_free(&ix);
 }
 
+/* A dropped table gives its memory back; keys stay readable, and the next lookup or
+ * put makes the table again with every key and value. */
+static void test_drop_table(void **state)
+{
+    (void)state;
+    NameIndex ix;
+    name_index_init(&ix, 1);
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        int n = snprintf(key, sizeof key, "User%d@contoso.com", i);
+        assert_int_equal(name_index_put(&ix, key, (size_t)n, 7 * i), -1);
+    }
+    name_index_drop_table(&ix);
+    assert_null(ix.slots);
+    assert_string_equal(name_index_key(&ix, 5), "User5@contoso.com");
+    assert_int_equal(name_index_find(&ix, "user999@CONTOSO.com", 19), 7 * 999);
+    assert_int_equal(name_index_find(&ix, "user1000@contoso.com", 20), -1);
+    name_index_drop_table(&ix);
+    assert_int_equal(name_index_put(&ix, "User3@contoso.com", 17, 1), 21);
+    assert_int_equal(name_index_put(&ix, "new", 3, 5), -1);
+    name_index_drop_table(&ix);
+    const char *keys[] = { "new", "user0@contoso.com", "nobody" };
+    size_t lens[] = { 3, 17, 6 };
+    int64_t out[3];
+    name_index_find_many(&ix, 3, keys, lens, out);
+    assert_int_equal(out[0], 5);
+    assert_int_equal(out[1], 0);
+    assert_int_equal(out[2], -1);
+    assert_int_equal(ix.count, 1001);
+    name_index_free(&ix);
+}
+
 static void test_many_keys(void **state)
 {
     (void)state;
@@ -185,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_fold_case),
         cmocka_unit_test(test_insertion_order),
         cmocka_unit_test(test_many_keys),
+        cmocka_unit_test(test_drop_table),
         cmocka_unit_test(test_find_many_and_limits),
         cmocka_unit_test(test_misspell),
         cmocka_unit_test(test_country),
