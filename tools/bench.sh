@@ -2,7 +2,9 @@
 # tools/bench.sh — `make bench`: whole-process wall time and peak memory of skuld on
 # generated inputs, each beside the time `wc -l` takes to read the same bytes (the
 # floor: reading the input is the least any tool must do). Best of $BENCH_RUNS runs.
-# BENCH_SIZES (default "10000 100000 1000000") picks the tenant sizes.
+# BENCH_SIZES (default "10000 100000 1000000") picks the tenant sizes; the largest is
+# also evaluated with each group's members listed in random order (gen-tenant
+# --member-order random: the same memberships, the id lookups at random places).
 # Figures and how they grow: docs/PERFORMANCE.md.
 set -eu
 cd "$(dirname "$0")/.."
@@ -59,3 +61,9 @@ for n in $sizes; do
         ./skuld whatif "$catalog" "$dir/rules.skuld" --tenant "$t" --format json --add "user1@contoso.com:Project 1990" \
         -o "$out/diff.json"
 done
+dir="$out/tenant-$n-random"
+[ -f "$dir/tenant/users.csv" ] || build/tools/gen-tenant --users "$n" --member-order random --out "$dir"
+t="$dir/tenant"
+csv="$t/users.csv $t/members.csv $t/licenses.csv $t/skus.csv"
+row "eval $n users, members in random order, no list" $csv -- \
+    ./skuld eval "$catalog" "$dir/rules.skuld" --tenant "$t" --format json --no-assignments -o "$out/report.json"

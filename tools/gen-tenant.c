@@ -1,6 +1,6 @@
 /* gen-tenant — a deterministic, realistic tenant for benchmarks and tests.
  *
- *   gen-tenant --users N [--groups G] [--seed S] --out DIR
+ *   gen-tenant --users N [--groups G] [--seed S] [--member-order users|random] --out DIR
  *
  * Writes DIR/rules.skuld (groups over the products of rules/microsoft365/catalog.skuld,
  * plus conflicts, requirements, location rules and seats) and DIR/tenant/{users,
@@ -9,7 +9,9 @@
  * and a long tail of small project groups with a skewed size (about 4 memberships a
  * user in all), 5% of users without a usage location, a few duplicate proxy addresses,
  * 2% direct licences, seats tight enough that some groups run out, a few nested groups.
- * Same arguments, same bytes.
+ * Same arguments, same bytes. Each group's members are listed in users.csv order, or
+ * with --member-order random in a (seeded) random order: the same memberships, as an
+ * export that lists members in an order of its own would give them.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -31,6 +33,30 @@ static uint64_t next(void)
 static uint32_t below(uint32_t n)
 {
     return (uint32_t)(next() % n);
+}
+
+/* --member-order random: a second generator, so that the memberships drawn from the
+ * first stay the same whatever the order. */
+static uint64_t order_state;
+static int random_order;
+
+static uint64_t next_order(void)
+{
+    uint64_t z = (order_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Puts rows[0..n) in random order (Fisher-Yates) when the order is random. */
+static void member_order(uint32_t *rows, uint32_t n)
+{
+    if (!random_order) return;
+    for (uint32_t i = n; i > 1; i--) {
+        uint32_t j = (uint32_t)(next_order() % i), t = rows[i - 1];
+        rows[i - 1] = rows[j];
+        rows[j] = t;
+    }
 }
 
 /* Products of the catalog the generated groups assign, with a plan to disable
@@ -82,12 +108,17 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--groups") == 0) ngroups = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--seed") == 0) seed = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "--out") == 0) out = argv[i + 1];
+        else if (strcmp(argv[i], "--member-order") == 0) {
+            if (strcmp(argv[i + 1], "random") == 0) random_order = 1;
+            else if (strcmp(argv[i + 1], "users") != 0) nusers = 0;   /* usage */
+        }
     }
     if (!nusers || !out || ngroups < 10) {
-        fprintf(stderr, "usage: gen-tenant --users N [--groups G>=10] [--seed S] --out DIR\n");
+        fprintf(stderr, "usage: gen-tenant --users N [--groups G>=10] [--seed S] [--member-order users|random] --out DIR\n");
         return 2;
     }
     rng_state = seed;
+    order_state = seed ^ 0x5deece66dULL;
     char tdir[4096];
     snprintf(tdir, sizeof tdir, "%s/tenant", out);
     mkdir(out, 0777);
@@ -138,8 +169,18 @@ int main(int argc, char **argv)
 
     FILE *m = open_out(tdir, "members.csv");
     fprintf(m, "group,member\n");
-    for (uint32_t i = 0; i < nusers; i++) fprintf(m, "All Staff,user%u@contoso.com\n", i);
-    for (uint32_t i = 0; i < nusers; i++) fprintf(m, "Department %u,user%u@contoso.com\n", 1 + below(ndepts), i);
+    uint32_t *rows = malloc((size_t)nusers * sizeof *rows), *dept = malloc((size_t)nusers * sizeof *dept);
+    if (!rows || !dept) {
+        fprintf(stderr, "gen-tenant: out of memory\n");
+        return 2;
+    }
+    for (uint32_t i = 0; i < nusers; i++) rows[i] = i;
+    member_order(rows, nusers);
+    for (uint32_t i = 0; i < nusers; i++) fprintf(m, "All Staff,user%u@contoso.com\n", rows[i]);
+    for (uint32_t i = 0; i < nusers; i++) dept[i] = 1 + below(ndepts);
+    for (uint32_t i = 0; i < nusers; i++) rows[i] = i;
+    member_order(rows, nusers);
+    for (uint32_t i = 0; i < nusers; i++) fprintf(m, "Department %u,user%u@contoso.com\n", dept[rows[i]], rows[i]);
     /* project groups: sizes skewed (a few large, many small), about 2 a user */
     uint64_t budget = (uint64_t)nusers * 2;
     uint32_t nprojects = ngroups - first_project;
@@ -150,9 +191,12 @@ int main(int argc, char **argv)
         if (size > nusers) size = nusers;
         budget -= size;
         uint32_t start = below(nusers);
-        for (uint64_t k = 0; k < size; k++)
-            fprintf(m, "Project %u,user%u@contoso.com\n", first_project + g, (uint32_t)((start + k * 7919) % nusers));
+        for (uint64_t k = 0; k < size; k++) rows[k] = (uint32_t)((start + k * 7919) % nusers);
+        member_order(rows, (uint32_t)size);
+        for (uint64_t k = 0; k < size; k++) fprintf(m, "Project %u,user%u@contoso.com\n", first_project + g, rows[k]);
     }
+    free(rows);
+    free(dept);
     for (uint32_t g = 1; g <= 5 && g < ndepts; g++) fprintf(m, "Department %u,Project %u\n", g, first_project + g);
     fclose(m);
 
