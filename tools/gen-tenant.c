@@ -20,14 +20,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* splitmix64: the next number of the generator whose state is *state */
+static uint64_t splitmix(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 static uint64_t rng_state;
 
 static uint64_t next(void)
 {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return splitmix(&rng_state);
 }
 
 static uint32_t below(uint32_t n)
@@ -40,20 +46,12 @@ static uint32_t below(uint32_t n)
 static uint64_t order_state;
 static int random_order;
 
-static uint64_t next_order(void)
-{
-    uint64_t z = (order_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* Puts rows[0..n) in random order (Fisher-Yates) when the order is random. */
 static void member_order(uint32_t *rows, uint32_t n)
 {
     if (!random_order) return;
     for (uint32_t i = n; i > 1; i--) {
-        uint32_t j = (uint32_t)(next_order() % i), t = rows[i - 1];
+        uint32_t j = (uint32_t)(splitmix(&order_state) % i), t = rows[i - 1];
         rows[i - 1] = rows[j];
         rows[j] = t;
     }

@@ -14,8 +14,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
 . "$top/tests/scripts/lib/common.sh"
 make_tmp direct
-gen="$top/build/tools/gen-tenant"
-[ -x "$gen" ] || fail "$gen is not built"
+need_gen
 command -v python3 >/dev/null || fail "python3 is needed to read the JSON"
 
 "$gen" --users 20000 --seed 7 --out "$tmp/g" >/dev/null || fail "gen-tenant failed"

@@ -48,8 +48,7 @@ done
 
 compare "examples/contoso" eval "$top/rules" --tenant "$top/examples/contoso" --format json
 
-gen="$top/build/tools/gen-tenant"
-[ -x "$gen" ] || fail "$gen missing (make tools)"
+need_gen
 "$gen" --users 3000 --out "$tmp/g" >"$tmp/out" 2>"$tmp/err" || fail "gen-tenant failed"
 compare "generated, 3000 users" eval "$top/rules/microsoft365/catalog.skuld" "$tmp/g/rules.skuld" \
     --tenant "$tmp/g/tenant" --format json

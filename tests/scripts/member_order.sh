@@ -11,8 +11,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
 . "$top/tests/scripts/lib/common.sh"
 make_tmp order
-gen="$top/build/tools/gen-tenant"
-[ -x "$gen" ] || fail "$gen is not built"
+need_gen
 
 "$gen" --users 5000 --seed 3 --out "$tmp/a" >"$tmp/out" 2>"$tmp/err" || fail "gen-tenant failed"
 "$gen" --users 5000 --seed 3 --member-order random --out "$tmp/b" >"$tmp/out" 2>"$tmp/err" ||

@@ -6,6 +6,8 @@
 #                   last command's stderr and stdout, by convention), and exits 1
 #   bad MESSAGE     prints FAIL: MESSAGE and goes on; the script ends with `exit $fail`
 #                   ($fail is 1 once bad was called; a variable, apart from the function)
+#   need_gen        $gen: the tenant generator, build/tools/gen-tenant under $top (fails
+#                   when it is not built: make tools)
 
 make_tmp() {
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/skuld-$1.XXXXXX") || exit 1
@@ -23,3 +25,8 @@ fail() {
 
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
+
+need_gen() {
+    gen="$top/build/tools/gen-tenant"
+    [ -x "$gen" ] || fail "$gen is not built (make tools)"
+}
