@@ -58,5 +58,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 /* 1 when s (len bytes) is valid UTF-8; else 0 and *bad is the offset of the first bad byte. */
 int utf8_valid(const char *s, size_t len, size_t *bad);
+/* utf8_valid that also counts the text's line ends ('\n' bytes) into *lines when it
+ * is valid: one pass over a large file instead of two. */
+int utf8_valid_lines(const char *s, size_t len, size_t *bad, size_t *lines);
 
 #endif

@@ -22,6 +22,7 @@ typedef struct {
     const char *buf;
     size_t len;
     CsvReader *reader;
+    size_t line_ends;           /* '\n' bytes in the file (counted with the UTF-8 check) */
     int col[MAX_COLS];          /* field index of each requested column, -1 if absent */
     size_t ncols_header;
 } CsvFile;
@@ -76,7 +77,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         return -1;
     }
     size_t bad;
-    if (!utf8_valid(f->buf, f->len, &bad)) {
+    if (!utf8_valid_lines(f->buf, f->len, &bad, &f->line_ends)) {
         int line, column;
         text_position(f->buf, bad, &line, &column);
         diag_add_file(ld->diags, SEV_ERROR, f->path, line, column, "tenant", "save the file as UTF-8",
@@ -136,9 +137,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
  * never grow while the file is read. */
 static size_t csv_line_ends(const CsvFile *f)
 {
-    size_t n = 0;
-    for (const char *c = f->buf; (c = memchr(c, '\n', (size_t)(f->buf + f->len - c))); c++) n++;
-    return n;
+    return f->line_ends;
 }
 
 /* Reads the next data row; -1 on malformed input (reported), 0 at the end. A row whose

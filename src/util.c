@@ -186,24 +186,71 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     return len;
 }
 
-int utf8_valid(const char *s, size_t len, size_t *bad)
+/* 0x01 in each byte of eight ASCII bytes (high bits clear) that is a line end, else
+ * 0x00: a byte is '\n' when w ^ '\n' has it zero, and for bytes below 0x80 adding 0x7f
+ * to the low seven bits sets the high bit exactly when they are not zero. */
+static inline uint64_t newline_bytes(uint64_t w)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    uint64_t x = w ^ 0x0a0a0a0a0a0a0a0aULL;
+    return (~((x & low7) + low7) & ~low7) >> 7;
+}
+
+/* The sum of the eight byte counters of acc (each below 256). */
+static inline size_t sum_bytes(uint64_t acc)
+{
+    const uint64_t lanes = 0x00ff00ff00ff00ffULL;
+    uint64_t pairs = (acc & lanes) + ((acc >> 8) & lanes);   /* four 16-bit sums */
+    return (size_t)((pairs * 0x0001000100010001ULL) >> 48);
+}
+
+/* utf8_valid, counting line ends on the way when lines is not NULL (the count is then
+ * the whole text's when it is valid). Line ends of ASCII blocks are added up in byte
+ * counters, 32 blocks (at most 128 a counter) at a time. */
+static inline int utf8_scan(const char *s, size_t len, size_t *bad, size_t *lines)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    size_t i = 0, n = 0;
     while (i < len) {
         /* ASCII runs (nearly all of a tenant export) 32 bytes at a time */
+        uint64_t acc = 0;
+        unsigned blocks = 0;
         while (i + 32 <= len) {
             __builtin_prefetch(p + i + 1024);
             uint64_t w[4];
             memcpy(w, p + i, sizeof w);
             if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) break;
+            if (lines) {
+                acc += newline_bytes(w[0]) + newline_bytes(w[1]) + newline_bytes(w[2]) + newline_bytes(w[3]);
+                if (++blocks == 32) {
+                    n += sum_bytes(acc);
+                    acc = 0;
+                    blocks = 0;
+                }
+            }
             i += 32;
         }
+        n += sum_bytes(acc);
         if (i >= len) break;
-        if (p[i] < 0x80) { i++; continue; }
-        size_t n = utf8_seq_len(p + i, len - i);
-        if (!n) { *bad = i; return 0; }
-        i += n;
+        if (p[i] < 0x80) {
+            n += p[i] == '\n';
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq_len(p + i, len - i);
+        if (!k) { *bad = i; return 0; }
+        i += k;
     }
+    if (lines) *lines = n;
     return 1;
+}
+
+int utf8_valid(const char *s, size_t len, size_t *bad)
+{
+    return utf8_scan(s, len, bad, NULL);
+}
+
+int utf8_valid_lines(const char *s, size_t len, size_t *bad, size_t *lines)
+{
+    return utf8_scan(s, len, bad, lines);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "source.h"
+#include "util.h"
 
 /* Makes the file named by a mkstemp template (filled in), empty; returns the page size. */
 static size_t temp_file(char *path)
@@ -89,11 +90,49 @@ static void test_shrinking_file_exits_2(void **state)
     unlink(path);
 }
 
+/* utf8_valid_lines counts line ends as a plain loop would, across its 32-byte blocks,
+ * multi-byte characters and block edges, and finds the same first bad byte as
+ * utf8_valid. */
+static void test_utf8_line_count(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = { "a", "\n", "user1@contoso.com,", "\xc3\xa9", "\xe2\x82\xac",
+                                          "\xf0\x9f\x98\x80", "\r\n", "0123456789abcdef0123456789abcdef" };
+    uint64_t seed = 42;
+    char text[2048];
+    for (int round = 0; round < 2000; round++) {
+        size_t len = 0, want = 0;
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t target = (size_t)(seed >> 33) % 1500;
+        while (len < target) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *p = pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        for (size_t i = 0; i < len; i++) want += text[i] == '\n';
+        size_t bad = 0, lines = 12345;
+        assert_int_equal(utf8_valid_lines(text, len, &bad, &lines), 1);
+        assert_int_equal(lines, want);
+        if (len) {   /* a stray continuation byte somewhere: the same answer as utf8_valid */
+            size_t at = (size_t)(seed >> 20) % len;
+            char saved = text[at];
+            text[at] = (char)0x80;
+            size_t bad1 = 0, bad2 = 0;
+            int ok1 = utf8_valid(text, len, &bad1), ok2 = utf8_valid_lines(text, len, &bad2, &lines);
+            assert_int_equal(ok1, ok2);
+            if (!ok1) assert_int_equal(bad1, bad2);
+            text[at] = saved;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_view_sizes),
         cmocka_unit_test(test_shrinking_file_exits_2),
+        cmocka_unit_test(test_utf8_line_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
