@@ -131,6 +131,14 @@ void name_index_find_many(const NameIndex *ix, size_t n, const char *const *keys
     }
 }
 
+/* Puts sl, whose key hashes to h, in the first free slot of table from the key's place. */
+static void place(NameSlot *table, size_t mask, uint64_t h, NameSlot sl)
+{
+    size_t i = (size_t)h & mask;
+    while (table[i].key) i = (i + 1) & mask;
+    table[i] = sl;
+}
+
 /* Grows the table to at least `want` slots (a power of two; load factor stays at most
  * 1/2). 0 on no memory. */
 static int resize_table(NameIndex *ix, size_t want)
@@ -145,10 +153,7 @@ static int resize_table(NameIndex *ix, size_t want)
     for (size_t j = 0; j < old_slots; j++) {
         const NameSlot *sl = &ix->slots[j];
         if (!sl->key) continue;
-        uint64_t h = hash_key(ix->keys + sl->key - 1, sl->len, ix->fold_case);
-        size_t i = (size_t)h & (slots - 1);
-        while (table[i].key) i = (i + 1) & (slots - 1);
-        table[i] = *sl;
+        place(table, slots - 1, hash_key(ix->keys + sl->key - 1, sl->len, ix->fold_case), *sl);
     }
     free(ix->slots);
     ix->slots = table;
@@ -239,21 +244,14 @@ void name_index_drop_table(NameIndex *ix)
 int name_index_rebuild(NameIndex *ix)
 {
     if (!ix->dropped) return 1;
-    size_t want = 64;
-    while (want < ix->count * 2) want *= 2;
-    NameSlot *table = mem_huge(calloc(want, sizeof *table), want * sizeof *table);
-    if (!table) return 0;
+    if (!resize_table(ix, ix->count * 2)) return 0;
+    ix->dropped = 0;
     /* keys lie in the arena one after another, in insertion order, each NUL-ended */
     for (size_t k = 0; k < ix->count; k++) {
         uint32_t off = ix->order[k].key;
         size_t len = (k + 1 < ix->count ? ix->order[k + 1].key : ix->keys_len) - off - 1;
         uint64_t h = hash_key(ix->keys + off, len, ix->fold_case);
-        size_t i = (size_t)h & (want - 1);
-        while (table[i].key) i = (i + 1) & (want - 1);
-        table[i] = (NameSlot){ HASH_TAG(h), off + 1, (uint32_t)len, ix->order[k].value };
+        place(ix->slots, ix->mask, h, (NameSlot){ HASH_TAG(h), off + 1, (uint32_t)len, ix->order[k].value });
     }
-    ix->slots = table;
-    ix->mask = want - 1;
-    ix->dropped = 0;
     return 1;
 }
