@@ -22,7 +22,9 @@ typedef struct {
     const char *buf;
     size_t len;
     CsvReader *reader;
-    size_t line_ends;           /* '\n' bytes in the file (counted with the UTF-8 check) */
+    size_t line_ends;           /* '\n' bytes in the file (counted with the UTF-8 check): at
+                                   least its rows, so arrays sized from it once never grow
+                                   while the file is read */
     int col[MAX_COLS];          /* field index of each requested column, -1 if absent */
     size_t ncols_header;
 } CsvFile;
@@ -131,13 +133,6 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         return -1;
     }
     return 1;
-}
-
-/* How many line ends the file holds: at least its rows, so arrays sized from it once
- * never grow while the file is read. */
-static size_t csv_line_ends(const CsvFile *f)
-{
-    return f->line_ends;
 }
 
 /* Reads the next data row; -1 on malformed input (reported), 0 at the end. A row whose
@@ -404,7 +399,7 @@ static int load_users(Loader *ld, const char *dir)
     size_t lines_cap = 0;
     ProxyList proxies = {0};
     /* the rows are about the lines: size everything once */
-    size_t lines_in_file = csv_line_ends(&f);
+    size_t lines_in_file = f.line_ends;
     name_index_reserve(&t->user_index, lines_in_file + 1);
     if (!grow_array((void **)&t->users, &cap, lines_in_file + 1, sizeof *t->users) ||
         !grow_array((void **)&lines, &lines_cap, lines_in_file + 1, sizeof *lines) ||
@@ -518,7 +513,7 @@ static int load_members(Loader *ld, const char *dir)
         ngroups++;
     }
     /* per row: the member (user index, NESTED_BIT | group, or UNRESOLVED) and its line */
-    size_t lines_in_file = csv_line_ends(&f);
+    size_t lines_in_file = f.line_ends;
     size_t rows_cap = lines_in_file + 1, nrows = 0;
     uint32_t *row_member = mem_huge(malloc(rows_cap * sizeof *row_member), rows_cap * sizeof *row_member);
     uint32_t *row_line = mem_huge(malloc(rows_cap * sizeof *row_line), rows_cap * sizeof *row_line);

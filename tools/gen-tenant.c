@@ -57,6 +57,13 @@ static void member_order(uint32_t *rows, uint32_t n)
     }
 }
 
+/* Users 0 .. n - 1 in the order members are listed in. */
+static void users_in_member_order(uint32_t *rows, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) rows[i] = i;
+    member_order(rows, n);
+}
+
 /* Products of the catalog the generated groups assign, with a plan to disable
  * sometimes and whether seats are tight. Names are the catalog's. */
 static const struct {
@@ -172,12 +179,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "gen-tenant: out of memory\n");
         return 2;
     }
-    for (uint32_t i = 0; i < nusers; i++) rows[i] = i;
-    member_order(rows, nusers);
+    users_in_member_order(rows, nusers);
     for (uint32_t i = 0; i < nusers; i++) fprintf(m, "All Staff,user%u@contoso.com\n", rows[i]);
     for (uint32_t i = 0; i < nusers; i++) dept[i] = 1 + below(ndepts);
-    for (uint32_t i = 0; i < nusers; i++) rows[i] = i;
-    member_order(rows, nusers);
+    users_in_member_order(rows, nusers);
     for (uint32_t i = 0; i < nusers; i++) fprintf(m, "Department %u,user%u@contoso.com\n", dept[rows[i]], rows[i]);
     /* project groups: sizes skewed (a few large, many small), about 2 a user */
     uint64_t budget = (uint64_t)nusers * 2;
