@@ -6,6 +6,8 @@
 #                   (plain build, then AddressSanitizer + UBSan build); ends with
 #                   "N passed, M failed"
 #   make bench      benchmarks (see docs/PERFORMANCE.md)
+#   make bench-compare OLD=path/to/skuld [PAIRS=20] [USERS=1000000]
+#                   this build against another on the bench's tenant (tools/compare.sh)
 #
 # Generated parser/lexer sources live in $(BUILD)/, never in git.
 
@@ -25,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS_SRC := $(sort $(wildcard tools/*.c))
 TOOLS_BIN := $(TOOLS_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all run test check-deps deps unit tools bench clean asan fuzz fuzz-smoke
+.PHONY: all run test check-deps deps unit tools bench bench-compare clean asan fuzz fuzz-smoke
 all: skuld
 
 skuld: $(BUILD)/skuld
@@ -87,6 +89,16 @@ all-asan: $(BUILD)/skuld unit tools
 
 bench: deps skuld tools
 	@sh tools/bench.sh
+
+# ./skuld against the build OLD, pair by pair in random order: eval with --no-assignments
+# of the bench's tenant of USERS users (generated as make bench does when missing).
+PAIRS ?= 20
+USERS ?= 1000000
+bench-compare: deps skuld tools
+	@test -n "$(OLD)" || { echo "usage: make bench-compare OLD=path/to/other/skuld [PAIRS=20] [USERS=1000000]" >&2; exit 2; }
+	@d=build/bench/tenant-$(USERS); [ -f $$d/tenant/users.csv ] || $(BUILD)/tools/gen-tenant --users $(USERS) --out $$d; \
+	sh tools/compare.sh -n $(PAIRS) "$(OLD)" ./skuld -- eval rules/microsoft365/catalog.skuld $$d/rules.skuld \
+	    --tenant $$d/tenant --format json --no-assignments -o build/bench/compare.json
 
 # libFuzzer targets (fuzz/, docs/RELIABILITY.md), each for FUZZ_SECONDS (default 60).
 fuzz: deps
