@@ -38,6 +38,26 @@ static inline uint64_t fold8(uint64_t w)
     return w | (upper >> 2);                                 /* 0x80 >> 2 = 0x20 */
 }
 
+/* The last r bytes (1 to 7) of key[0..len) as memcpy would put them in a zeroed word,
+ * in whole-word reads inside the key (a memcpy of a varying length is a call, and its
+ * bytes stored one by one then read as a word stall the load). */
+static inline uint64_t tail_word(const char *key, size_t len, size_t r)
+{
+    if (len >= 8) {   /* the key's last eight bytes, the ones already hashed shifted out */
+        uint64_t w;
+        memcpy(&w, key + len - 8, 8);
+        return w >> (8 * (8 - r));
+    }
+    const unsigned char *p = (const unsigned char *)key + len - r;
+    if (r >= 4) {     /* the first four and the last four: where they overlap, the same bytes */
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + r - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (r - 4));
+    }
+    return (uint64_t)p[0] | (uint64_t)p[r / 2] << (8 * (r / 2)) | (uint64_t)p[r - 1] << (8 * (r - 1));
+}
+
 /* A 64-bit hash of the (folded) key, eight bytes a step, with a final mix so that the
  * low bits (the slot) depend on every byte. */
 static uint64_t hash_key(const char *key, size_t len, int folding)
@@ -52,8 +72,7 @@ static uint64_t hash_key(const char *key, size_t len, int folding)
         h ^= h >> 32;
     }
     if (i < len) {
-        uint64_t w = 0;
-        memcpy(&w, key + i, len - i);
+        uint64_t w = tail_word(key, len, len - i);
         if (folding) w = fold8(w);
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;

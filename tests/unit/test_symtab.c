@@ -212,11 +212,59 @@ static void test_fold_every_byte(void **state)
     }
 }
 
+/* The hash as first written (a key's last bytes copied into a zeroed word), to pin
+ * the word-read tail to the same values: every length past two words, every case. */
+static uint64_t reference_hash(const char *key, size_t len, int folding)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ (len * 0x9e3779b97f4a7c15ULL);
+    for (size_t i = 0; i < len; i += 8) {
+        uint64_t w = 0;
+        unsigned char b[8] = {0};
+        for (size_t k = 0; k < 8 && i + k < len; k++) {
+            unsigned char c = (unsigned char)key[i + k];
+            b[k] = folding && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+        }
+        for (int k = 7; k >= 0; k--) w = w << 8 | b[k];   /* little-endian, as the index reads */
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    h ^= h >> 29;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+static void test_hash_every_length(void **state)
+{
+    (void)state;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    char key[48];
+    uint32_t x = 12345;
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof key; i++) {
+            x = x * 1103515245u + 12345u;
+            key[i] = (char)(x >> 24);          /* any byte, upper case and 0x80 and up too */
+        }
+        for (size_t len = 0; len <= sizeof key; len++)
+            for (int folding = 0; folding < 2; folding++)
+                assert_true(name_hash(key, len, folding) == reference_hash(key, len, folding));
+    }
+#endif
+    /* every length: a key and the same key one byte longer are two keys */
+    NameIndex ix;
+    name_index_init(&ix, 1);
+    const char *text = "user1234567@contoso.onmicrosoft.com/and-more-bytes";
+    for (size_t len = 1; len <= strlen(text); len++) assert_int_equal(name_index_put(&ix, text, len, (int64_t)len), -1);
+    for (size_t len = 1; len <= strlen(text); len++) assert_int_equal(name_index_find(&ix, text, len), (int64_t)len);
+    name_index_free(&ix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_find),
         cmocka_unit_test(test_fold_every_byte),
+        cmocka_unit_test(test_hash_every_length),
         cmocka_unit_test(test_fold_case),
         cmocka_unit_test(test_insertion_order),
         cmocka_unit_test(test_many_keys),
