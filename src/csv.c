@@ -15,6 +15,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct CsvReader {
     char *data;           /* caller's buffer; data[len] is kept as a NUL sentinel */
@@ -74,6 +77,29 @@ static char *scan(const unsigned char *table, char *p)
         if (table[(unsigned char)p[3]]) return p + 3;
         p += 4;
     }
+}
+
+/* scan(unquoted_stop, p) for p before end: sixteen bytes a step while they lie before
+ * the sentinel (never a read past it), then byte by byte. Unquoted fields are nearly
+ * all of a tenant export's bytes; the step compares a block with each stop byte at once. */
+static char *scan_unquoted(char *p, const char *end)
+{
+#ifdef __SSE2__
+    const __m128i nul = _mm_setzero_si128(), quote = _mm_set1_epi8('"'), comma = _mm_set1_epi8(','),
+                  lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nul), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, comma),
+                                                _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr))));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask) return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#else
+    (void)end;
+#endif
+    return scan(unquoted_stop, p);
 }
 
 /* Records the first error (message without location, and its line and column),
@@ -310,7 +336,7 @@ static int parse_row(CsvReader *r, size_t *count_out, unsigned *row_line)
             f->text = p;
             f->line = r->line;
             f->column = column_of(r->line_start, p);
-            p = scan(unquoted_stop, p);
+            p = scan_unquoted(p, r->end);
             stop = unquoted_stop[(unsigned char)*p];
             if (stop == STOP_QUOTE)
                 return fail(r, "quote inside an unquoted field", r->line,

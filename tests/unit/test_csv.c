@@ -534,6 +534,68 @@ static void test_no_error_before_failure(void **state)
     close_reader(r, buf);
 }
 
+/* An unquoted field of every length from 0 to 50 (the reader steps through such
+ * fields sixteen bytes at a time), ended by each stop byte in turn and by the end of
+ * the input, in a buffer of exactly the input and its sentinel: the field's length,
+ * the row's end and the errors are the same at every offset, and nothing is read past
+ * the sentinel (AddressSanitizer would say so). */
+static void test_stop_byte_at_every_offset(void **state)
+{
+    (void)state;
+    static const char stops[] = { ',', '\n', '\r', '"', '\0' };
+    for (size_t len = 0; len <= 50; len++) {
+        for (size_t s = 0; s <= sizeof stops; s++) {
+            char src[64];
+            memset(src, 'a', len);
+            size_t n = len;
+            if (s < sizeof stops) {
+                src[n++] = stops[s];
+                src[n++] = 'b';     /* a byte after the stop: the input goes on */
+            }
+            char *buf;
+            CsvReader *r = open_reader(src, n, &buf);
+            CsvRow row;
+            int rc = csv_read_row(r, &row);
+            if (s < sizeof stops && (stops[s] == '"' || stops[s] == '\0') && len > 0) {
+                unsigned line, column;
+                assert_int_equal(rc, -1);
+                assert_non_null(csv_reader_error(r, &line, &column));
+                assert_int_equal(column, len + 1);
+            } else if (s < sizeof stops && stops[s] == '"') {
+                assert_int_equal(rc, -1);   /* "b: a quoted field that never ends */
+            } else if (s < sizeof stops && stops[s] == '\0') {
+                assert_int_equal(rc, -1);   /* NUL in data */
+            } else if (len == 0 && (s == sizeof stops || stops[s] == '\n' || stops[s] == '\r')) {
+                /* an empty line (or no input): the row is what follows, if anything */
+                if (s == sizeof stops) {
+                    assert_int_equal(rc, 0);
+                } else {
+                    assert_int_equal(rc, 1);
+                    assert_int_equal(row.count, 1);
+                    assert_int_equal(row.fields[0].len, 1);
+                    assert_int_equal(row.line, 2);
+                }
+            } else {
+                assert_int_equal(rc, 1);
+                assert_int_equal(row.fields[0].len, len);
+                if (s < sizeof stops && stops[s] == ',') {
+                    assert_int_equal(row.count, 2);
+                    assert_int_equal(row.fields[1].len, 1);
+                    assert_int_equal(row.fields[1].column, len + 2);
+                } else {
+                    assert_int_equal(row.count, 1);
+                    if (s < sizeof stops) {
+                        assert_int_equal(csv_read_row(r, &row), 1);
+                        assert_int_equal(row.line, 2);
+                        assert_int_equal(row.fields[0].len, 1);
+                    }
+                }
+            }
+            close_reader(r, buf);
+        }
+    }
+}
+
 static void test_field_array_grows_and_is_reused(void **state)
 {
     (void)state;
@@ -753,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_error_quote_in_unquoted_field),
         cmocka_unit_test(test_error_nul_byte),
         cmocka_unit_test(test_no_error_before_failure),
+        cmocka_unit_test(test_stop_byte_at_every_offset),
         cmocka_unit_test(test_field_array_grows_and_is_reused),
         cmocka_unit_test(test_large_round_trip),
     };
