@@ -80,11 +80,12 @@ typedef struct {
     uint32_t stamp;
 } PairMarks;
 
-typedef struct {                /* 8 bytes: one fetch a member brings all three */
+typedef struct {                /* 8 bytes: one fetch a member brings all four */
     uint32_t first;             /* first holding, or EVAL_NONE */
     int16_t country;            /* own usage location, -1 none */
     uint8_t mailbox;            /* holds an enabled mailbox plan */
-    uint8_t unused;
+    uint8_t shares_address;     /* lists a proxy address another user lists too: only then
+                                   is the user's tenant row (its addresses) read in the pass */
 } UserState;
 
 typedef struct {

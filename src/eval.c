@@ -66,7 +66,7 @@ EvalState *eval_new(const Policy *p, const Tenant *t)
         st->user_state[u].first = EVAL_NONE;
         st->user_state[u].country = (int16_t)t->users[u].country;
         st->user_state[u].mailbox = 0;
-        st->user_state[u].unused = 0;
+        st->user_state[u].shares_address = t->users[u].nproxies > 0;
         st->user_violations[u] = EVAL_NONE;
     }
     for (uint32_t i = 0; i < p->nproducts; i++) st->seats[i] = p->products[i].seats;
@@ -262,6 +262,7 @@ static void refresh_mailbox(EvalState *st, uint32_t user)
         has = bitset_intersects(eval_holding_plans(st, h), p->mailbox_plans, p->plan_words);
     if (has == st->user_state[user].mailbox) return;
     st->user_state[user].mailbox = (uint8_t)has;
+    if (!st->user_state[user].shares_address) return;
     const TenantUser *u = &st->t->users[user];
     for (uint32_t i = 0; i < u->nproxies; i++) {
         uint32_t a = st->t->user_proxies[u->first_proxy + i];
@@ -529,6 +530,7 @@ static void index_proxy_users(EvalState *st)
  * address and that user (the first in users.csv order). */
 static int proxy_taken(EvalState *st, uint32_t user, uint32_t *address, uint32_t *other)
 {
+    if (!st->user_state[user].shares_address) return 0;
     const TenantUser *u = &st->t->users[user];
     for (uint32_t i = 0; i < u->nproxies; i++) {
         uint32_t a = st->t->user_proxies[u->first_proxy + i];
@@ -1133,7 +1135,8 @@ void eval_run(EvalState *st)
                 uint32_t next = gv->members[m + 8];
                 uint32_t h = st->user_state[next].first;
                 if (h != EVAL_NONE) __builtin_prefetch(eval_holding(st, h));
-                __builtin_prefetch(&st->t->users[next]);   /* its addresses, for uniqueness */
+                if (st->user_state[next].shares_address)   /* its addresses, for uniqueness */
+                    __builtin_prefetch(&st->t->users[next]);
             }
             if (m + 6 < gv->nmembers) {   /* the chunk of holdings before the newest */
                 uint32_t h = st->user_state[gv->members[m + 6]].first;
