@@ -30,15 +30,19 @@ void *mem_huge(void *p, size_t n)
 
 int vasprintf_portable(char **out, const char *fmt, va_list ap)
 {
+    /* formatted once into a small buffer, which nearly every text fits (a violation's
+     * detail or hint); formatted again only when longer */
+    char small[256];
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    int n = vsnprintf(small, sizeof small, fmt, copy);
     va_end(copy);
     *out = NULL;
     if (n < 0) return -1;
     char *s = malloc((size_t)n + 1);
     if (!s) return -1;
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof small) memcpy(s, small, (size_t)n + 1);
+    else vsnprintf(s, (size_t)n + 1, fmt, ap);
     *out = s;
     return n;
 }

@@ -127,12 +127,35 @@ static void test_utf8_line_count(void **state)
     }
 }
 
+/* str_printf gives the whole text at every length: below, at and past the size it
+ * formats into first (texts of 255, 256 and 257 bytes), and far past it. */
+static void test_str_printf_lengths(void **state)
+{
+    (void)state;
+    static const size_t lens[] = { 0, 1, 200, 251, 252, 253, 254, 255, 256, 300, 5000 };
+    for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
+        size_t n = lens[k];
+        char *want = malloc(n + 16);
+        assert_non_null(want);
+        for (size_t i = 0; i < n; i++) want[i] = (char)('a' + i % 26);
+        want[n] = 0;
+        char *got = str_printf("%s|%d", want, 42);
+        assert_non_null(got);
+        assert_int_equal(strlen(got), n + 3);
+        assert_memory_equal(got, want, n);
+        assert_string_equal(got + n, "|42");
+        free(got);
+        free(want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_view_sizes),
         cmocka_unit_test(test_shrinking_file_exits_2),
         cmocka_unit_test(test_utf8_line_count),
+        cmocka_unit_test(test_str_printf_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
