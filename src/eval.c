@@ -1004,14 +1004,16 @@ static int cmp_violation(const void *x, const void *y)
     return a->kind < b->kind ? -1 : a->kind > b->kind;
 }
 
+/* A user's violations up to this many are sorted by insertion alone. */
+#define SORT_FEW 16
+
 /* Sorts v[0..n) by cmp_violation keeping the order of equals: insertion for the few
- * violations a user mostly has, merging runs through tmp (room for n when n > 16) for
- * many. */
+ * violations a user mostly has, merging runs through tmp (room for n when n >
+ * SORT_FEW) for many. */
 static void sort_run(Violation *v, uint32_t n, Violation *tmp)
 {
-    enum { FEW = 16 };
-    for (uint32_t lo = 0; lo < n; lo += FEW) {
-        uint32_t hi = n - lo < FEW ? n : lo + FEW;
+    for (uint32_t lo = 0; lo < n; lo += SORT_FEW) {
+        uint32_t hi = n - lo < SORT_FEW ? n : lo + SORT_FEW;
         for (uint32_t i = lo + 1; i < hi; i++) {
             Violation x = v[i];
             uint32_t j = i;
@@ -1019,7 +1021,7 @@ static void sort_run(Violation *v, uint32_t n, Violation *tmp)
             v[j] = x;
         }
     }
-    for (uint32_t width = FEW; width < n; width *= 2) {
+    for (uint32_t width = SORT_FEW; width < n; width *= 2) {
         for (uint32_t lo = 0; lo < n; lo += 2 * width) {
             uint32_t mid = n - lo < width ? n : lo + width, hi = n - mid < width ? n : mid + width;
             uint32_t a = lo, b = mid, k = lo;
@@ -1035,8 +1037,9 @@ static void sort_run(Violation *v, uint32_t n, Violation *tmp)
  * chains. The sort is by user first, with a count per user (the per-user chains'
  * array counts, then is rebuilt) and the violations moved in place along the cycles of
  * that order (a second array of them would be 11 MB of fresh memory at 1M users), then
- * in each user's few by cmp_violation, keeping the order of equals: a qsort of the
- * 280,000 violations at 1M users cost five times more. */
+ * in each user's few by cmp_violation, keeping the order of equals. A qsort of the
+ * 280,000 violations at 1M users was 2.4% of a run, this is 1.0-1.5%
+ * (docs/PERFORMANCE.md). */
 static void sort_violations(EvalState *st)
 {
     uint32_t n = 0;
@@ -1070,7 +1073,7 @@ static void sort_violations(EvalState *st)
             }
         free(dest);
         Violation *tmp = NULL;   /* for merging a user's many */
-        if (longest > 16 && !(tmp = malloc((size_t)longest * sizeof *tmp))) fatal_oom();
+        if (longest > SORT_FEW && !(tmp = malloc((size_t)longest * sizeof *tmp))) fatal_oom();
         sort_state = st;
         for (uint32_t lo = 0; lo < n;) {   /* each user's run */
             uint32_t hi = lo + 1;
