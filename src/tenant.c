@@ -177,13 +177,14 @@ static const char *field(const CsvFile *f, const CsvRow *row, int c, size_t *len
 /* Calls fn on each ';'-separated, trimmed, non-empty item of s[0..len). */
 static void each_item(const char *s, size_t len, void (*fn)(void *ctx, const char *item, size_t n), void *ctx)
 {
-    size_t start = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && s[i] != ';') continue;
-        size_t n = i - start;
-        const char *item = trim(s + start, &n);
+    const char *end = s + len;
+    for (;;) {   /* memchr finds the ';' many bytes a step: a million users list 2M addresses */
+        const char *semi = len ? memchr(s, ';', (size_t)(end - s)) : NULL;
+        size_t n = (size_t)((semi ? semi : end) - s);
+        const char *item = trim(s, &n);
         if (n) fn(ctx, item, n);
-        start = i + 1;
+        if (!semi) return;
+        s = semi + 1;
     }
 }
 
