@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "jsonw.h"
+#include "util.h"
 
 static char *render(void (*fn)(JsonWriter *))
 {
@@ -157,6 +158,59 @@ static void test_escape_matches_writer(void **state)
     }
 }
 
+/* The escaping rules byte by byte, for comparison: the writer's own loop steps over
+ * 8 or 16 plain bytes at a time. */
+static size_t reference_escape(char *dst, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0;
+    dst[k++] = '"';
+    for (size_t i = 0; i < len;) {
+        unsigned c = p[i];
+        size_t seq = c >= 0x80 ? utf8_seq_len(p + i, len - i) : 0;
+        if (seq) { memcpy(dst + k, p + i, seq); k += seq; i += seq; continue; }
+        if (c == '"') { memcpy(dst + k, "\\\"", 2); k += 2; }
+        else if (c == '\\') { memcpy(dst + k, "\\\\", 2); k += 2; }
+        else if (c == '\n') { memcpy(dst + k, "\\n", 2); k += 2; }
+        else if (c == '\t') { memcpy(dst + k, "\\t", 2); k += 2; }
+        else if (c == '\r') { memcpy(dst + k, "\\r", 2); k += 2; }
+        else if (c < 0x20 || c == 0x7f) {
+            memcpy(dst + k, "\\u00", 4);
+            dst[k + 4] = hex[c >> 4];
+            dst[k + 5] = hex[c & 15];
+            k += 6;
+        } else if (c >= 0x80) { memcpy(dst + k, "\\ufffd", 6); k += 6; }
+        else dst[k++] = (char)c;
+        i++;
+    }
+    dst[k++] = '"';
+    return k;
+}
+
+/* Each byte that needs care, at every place of a plain text of every length to 40
+ * (before, inside and after the blocks of 8 and 16 the writer steps over), two of
+ * them apart too: the writer's escaping is the rules' byte by byte. */
+static void test_escape_every_offset(void **state)
+{
+    (void)state;
+    static const char *specials[] = { "\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ", "~",
+                                      "\xc3\xa9", "\xe2\x82\xac", "\xff", "\xc3" };
+    char text[64], got[64 * 6 + 2], want[64 * 6 + 2];
+    for (size_t len = 0; len <= 40; len++)
+        for (size_t sp = 0; sp < sizeof specials / sizeof *specials; sp++)
+            for (size_t at = 0; at <= len; at++) {
+                size_t sl = strlen(specials[sp]);
+                memset(text, 'a', sizeof text);
+                memcpy(text + at, specials[sp], sl);
+                size_t n = len + sl;
+                if (at + 17 < n) text[at + 17] = '"';
+                size_t k = jw_escape(got, text, n), r = reference_escape(want, text, n);
+                assert_int_equal(k, r);
+                assert_memory_equal(got, want, k);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_raw_pieces_match_structured),
         cmocka_unit_test(test_escape_matches_writer),
+        cmocka_unit_test(test_escape_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
