@@ -471,6 +471,36 @@ static void write_assignments(JsonWriter *w, const EvalState *st, Pieces *pc)
     free(g);
 }
 
+/* Violation texts kept escaped: a detail or hint is a pooled text (textpool.h: one
+ * pointer for one text, often the same for thousands of violations), so each is
+ * escaped once and copied after. A slot a place (direct-mapped); the kept bytes start
+ * over past VTEXT_KEPT_MAX. */
+#define VTEXT_SLOTS 1024
+#define VTEXT_KEPT_MAX ((size_t)4 << 20)
+
+typedef struct {
+    Text text;
+    struct { const char *of; Piece pz; } slot[VTEXT_SLOTS];
+} VTextCache;
+
+/* s (a pooled text, or NULL) as a JSON string, or null. */
+static void append_vtext(JsonWriter *w, VTextCache *vc, const char *s)
+{
+    if (!s) { jw_raw_append(w, LIT("null")); return; }
+    size_t k = ((uintptr_t)s >> 4) % VTEXT_SLOTS;
+    if (vc->slot[k].of != s) {
+        if (vc->text.len > VTEXT_KEPT_MAX) {
+            for (size_t i = 0; i < VTEXT_SLOTS; i++) vc->slot[i].of = NULL;
+            vc->text.len = 0;
+        }
+        vc->slot[k].of = s;
+        vc->slot[k].pz.off = vc->text.len;
+        text_string(&vc->text, s);
+        vc->slot[k].pz.len = vc->text.len - vc->slot[k].pz.off;
+    }
+    jw_raw_append(w, vc->text.buf + vc->slot[k].pz.off, vc->slot[k].pz.len);
+}
+
 /* One violation a line:
  *     {"user": "id", "group": "name"|null, "product": "name", "error": "code",
  *      "detail": "...", "hint": "..."}
@@ -479,6 +509,8 @@ static void write_violations(JsonWriter *w, const EvalState *st, Pieces *pc)
 {
     jw_key(w, "violations");
     jw_array_begin(w);
+    VTextCache *vc = calloc(1, sizeof *vc);
+    if (!vc) fatal_oom();
     for (uint32_t i = 0; i < st->nviolations; i++) {
         const Violation *v = &st->violations[i];
         /* Their texts are scattered over the heap: fetch a few violations ahead. */
@@ -506,13 +538,13 @@ static void write_violations(JsonWriter *w, const EvalState *st, Pieces *pc)
         const char *code = violation_code_name(v->code);
         jw_raw_string(w, code, strlen(code));
         jw_raw_append(w, LIT(", \"detail\": "));
-        if (v->detail) jw_raw_string(w, v->detail, strlen(v->detail));
-        else jw_raw_append(w, LIT("null"));
+        append_vtext(w, vc, v->detail);
         jw_raw_append(w, LIT(", \"hint\": "));
-        if (v->hint) jw_raw_string(w, v->hint, strlen(v->hint));
-        else jw_raw_append(w, LIT("null"));
+        append_vtext(w, vc, v->hint);
         jw_raw_append(w, LIT("}"));
     }
+    free(vc->text.buf);
+    free(vc);
     jw_array_end(w);
 }
 
