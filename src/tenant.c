@@ -179,7 +179,7 @@ static void each_item(const char *s, size_t len, void (*fn)(void *ctx, const cha
 {
     const char *end = s + len;
     for (;;) {   /* memchr finds the ';' many bytes a step: a million users list 2M addresses */
-        const char *semi = len ? memchr(s, ';', (size_t)(end - s)) : NULL;
+        const char *semi = memchr(s, ';', (size_t)(end - s));
         size_t n = (size_t)((semi ? semi : end) - s);
         const char *item = trim(s, &n);
         if (n) fn(ctx, item, n);
