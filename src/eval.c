@@ -1133,16 +1133,16 @@ void eval_run(EvalState *st)
         for (uint32_t m = 0; m < gv->nmembers; m++) {
             /* the pass is bound by memory latency: fetch the next users' state early,
              * step by step (each step reads what the one before fetched) */
-            if (m + 16 < gv->nmembers) __builtin_prefetch(&st->user_state[gv->members[m + 16]]);
-            if (m + 8 < gv->nmembers) {
-                uint32_t next = gv->members[m + 8];
+            if (m + 24 < gv->nmembers) __builtin_prefetch(&st->user_state[gv->members[m + 24]]);
+            if (m + 14 < gv->nmembers) {
+                uint32_t next = gv->members[m + 14];
                 uint32_t h = st->user_state[next].first;
                 if (h != EVAL_NONE) __builtin_prefetch(eval_holding(st, h));
                 if (st->user_state[next].shares_address)   /* its addresses, for uniqueness */
                     __builtin_prefetch(&st->t->users[next]);
             }
-            if (m + 6 < gv->nmembers) {   /* the chunk of holdings before the newest */
-                uint32_t h = st->user_state[gv->members[m + 6]].first;
+            if (m + 8 < gv->nmembers) {   /* the chunk of holdings before the newest */
+                uint32_t h = st->user_state[gv->members[m + 8]].first;
                 if (h != EVAL_NONE && eval_holding(st, h - h % EVAL_HOLD_CHUNK)->next != EVAL_NONE)
                     __builtin_prefetch(eval_holding(st, eval_holding(st, h - h % EVAL_HOLD_CHUNK)->next));
             }
