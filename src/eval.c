@@ -530,7 +530,6 @@ static void index_proxy_users(EvalState *st)
  * address and that user (the first in users.csv order). */
 static int proxy_taken(EvalState *st, uint32_t user, uint32_t *address, uint32_t *other)
 {
-    if (!st->user_state[user].shares_address) return 0;
     const TenantUser *u = &st->t->users[user];
     for (uint32_t i = 0; i < u->nproxies; i++) {
         uint32_t a = st->t->user_proxies[u->first_proxy + i];
@@ -656,7 +655,7 @@ void eval_check_each(EvalState *st, uint32_t user, const PolicyAssign *a, int pa
     int country = eval_user_country(st, user);
     uint32_t addr, other;
     passed[0] = !(country < 0 || (a->location_limited && !bitset_test(a->allowed, (size_t)country)));
-    passed[1] = !(a->has_mailbox && st->t->nproxies && !mailbox_from_others(st, user, -1) &&
+    passed[1] = !(a->has_mailbox && st->user_state[user].shares_address && !mailbox_from_others(st, user, -1) &&
                   proxy_taken(st, user, &addr, &other));
     passed[2] = !(a->conflict_mask && conflicts_with_holdings(st, user, a, -1, NULL, NULL, NULL));
     passed[3] = !(st->seats[a->product] != SEATS_UNLIMITED && st->consumed[a->product] >= st->seats[a->product] &&
@@ -671,7 +670,7 @@ int eval_check_assign(EvalState *st, uint32_t user, const PolicyAssign *a, int e
     uint32_t addr, other;
     int code = -1;
     if (country < 0 || (a->location_limited && !bitset_test(a->allowed, (size_t)country))) code = V_LOCATION;
-    else if (a->has_mailbox && st->t->nproxies && !mailbox_from_others(st, user, exclude) &&
+    else if (a->has_mailbox && st->user_state[user].shares_address && !mailbox_from_others(st, user, exclude) &&
              proxy_taken(st, user, &addr, &other))
         code = V_UNIQUENESS;
     else if (a->conflict_mask && conflicts_with_holdings(st, user, a, exclude, NULL, NULL, NULL))
