@@ -47,6 +47,15 @@ CsvReader *csv_reader_new(char *data, size_t len);
 CsvReader *csv_reader_new_const(const char *data, size_t len);
 void csv_reader_free(CsvReader *reader);
 
+/* Points a reader made by csv_reader_new at the next window of a file read in pieces
+ * (csvstream.h): data[0..len) starts a line, the file's line `line`, and data[len] is
+ * written as with csv_reader_new; no byte-order mark is skipped. Fields of the
+ * earlier window are gone. The reader must not have failed. */
+void csv_reader_next_window(CsvReader *reader, char *data, size_t len, unsigned line);
+/* The line of the next byte to parse: after a window's last row, the line the next
+ * window starts. */
+unsigned csv_reader_line(const CsvReader *reader);
+
 /* Reads the next row into *row: 1 = a row, 0 = end of input, -1 = malformed input
  * (then csv_reader_error tells what and where; every later call returns -1). */
 int csv_read_row(CsvReader *reader, CsvRow *row);

@@ -57,6 +57,14 @@ void diag_add(DiagList *list, Severity sev, SkLoc loc, const char *code, const c
 void diag_add_file(DiagList *list, Severity sev, const char *path, int line, int column, const char *code,
                    const char *help, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
+/* What the list holds at one moment, and a way back to it: diagnostics added after
+ * the mark are taken back (a file found broken after its rows were reported on). */
+typedef struct {
+    size_t count, errors, warnings, infos, dropped;
+} DiagMark;
+DiagMark diag_mark(const DiagList *list);
+void diag_rewind(DiagList *list, DiagMark mark);
+
 void diag_print_text(const DiagList *list, FILE *out);
 void diag_print_json(const DiagList *list, FILE *out);
 

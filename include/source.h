@@ -52,6 +52,12 @@ SourceStatus source_load(SourceSet *set, const char *path, int included_from, Sk
  * index, or -1 on no memory. */
 int source_add_text(SourceSet *set, const char *name, char *text, size_t len);
 
+/* Opens a regular file (not a directory, FIFO or device) for reading, never waiting on
+ * a FIFO: the descriptor, with *st filled, or -1 with errbuf set ("cannot open ...",
+ * "... is a directory, not a file", ...). */
+struct stat;
+int file_open_regular(const char *path, struct stat *st, char *errbuf, size_t errlen);
+
 /* Reads a whole regular file (not a directory, FIFO or device) into a malloc'd,
  * NUL-terminated buffer the caller frees; NULL with errbuf set on failure. */
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbuf, size_t errlen);

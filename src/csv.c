@@ -165,6 +165,22 @@ static void free_copies(CsvReader *r)
     r->ncopies = 0;
 }
 
+void csv_reader_next_window(CsvReader *r, char *data, size_t len, unsigned line)
+{
+    free_copies(r);
+    r->data = data;
+    r->end = data + len;
+    *r->end = '\0';
+    r->pos = r->line_start = data;   /* a window starts a line: no byte-order mark here */
+    r->line = line;
+    r->readonly = 0;
+}
+
+unsigned csv_reader_line(const CsvReader *r)
+{
+    return r->line;
+}
+
 /* Frees the reader and its field array (not the caller's buffer); NULL is a no-op. */
 void csv_reader_free(CsvReader *reader)
 {

@@ -16,17 +16,38 @@ void diag_init(DiagList *list, SourceSet *sources)
     list->limit = 200;
 }
 
-void diag_free(DiagList *list)
+/* Frees the records from index `from` on. */
+static void free_records(DiagList *list, size_t from)
 {
-    for (size_t i = 0; i < list->count; i++) {
+    for (size_t i = from; i < list->count; i++) {
         free(list->items[i].code);
         free(list->items[i].message);
         free(list->items[i].help);
         free(list->items[i].path);
     }
+}
+
+void diag_free(DiagList *list)
+{
+    free_records(list, 0);
     free(list->items);
     list->items = NULL;
     list->count = list->cap = 0;
+}
+
+DiagMark diag_mark(const DiagList *list)
+{
+    return (DiagMark){ list->count, list->errors, list->warnings, list->infos, list->dropped };
+}
+
+void diag_rewind(DiagList *list, DiagMark mark)
+{
+    free_records(list, mark.count);
+    list->count = mark.count;
+    list->errors = mark.errors;
+    list->warnings = mark.warnings;
+    list->infos = mark.infos;
+    list->dropped = mark.dropped;
 }
 
 /* Adds a record; message is taken over (malloc'd, may be NULL on no memory). */

@@ -90,6 +90,11 @@ static int open_regular(const char *path, struct stat *st, const char *what, cha
     return fd;
 }
 
+int file_open_regular(const char *path, struct stat *st, char *errbuf, size_t errlen)
+{
+    return open_regular(path, st, "a file", errbuf, errlen);
+}
+
 char *file_read_all(const char *path, size_t max_bytes, size_t *len, char *errbuf, size_t errlen)
 {
     struct stat st;
