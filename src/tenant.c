@@ -1,6 +1,7 @@
 /* tenant.c — loading the CSV tenant directory (see tenant.h, CLI.md "Tenant data"). */
 #include "tenant.h"
 #include "csv.h"
+#include "csvstream.h"
 #include "eval.h"
 #include "progress.h"
 #include "graph.h"
@@ -14,17 +15,24 @@
 
 #define MAX_COLS 6
 #define MAX_TENANT_FILE ((size_t)4 << 30)
+#ifndef STREAM_WINDOW   /* (a test build sets a few bytes: every window edge is crossed) */
+#define STREAM_WINDOW ((size_t)256 << 10)   /* bytes a window of a streamed file holds */
+#endif
 
-/* One CSV file being read: its bytes, reader and the columns a loader asked for. */
+/* One CSV file being read: its bytes, reader and the columns a loader asked for.
+ * Either mapped whole (view, reader) or streamed in windows (stream): see csv_open. */
 typedef struct {
     char *path;
     FileView view;              /* the file's bytes, never written (read in place) */
     const char *buf;
     size_t len;
     CsvReader *reader;
-    size_t line_ends;           /* '\n' bytes in the file (counted with the UTF-8 check): at
-                                   least its rows, so arrays sized from it once never grow
-                                   while the file is read */
+    size_t line_ends;           /* mapped: '\n' bytes in the file (counted with the UTF-8
+                                   check): at least its rows, so arrays sized from it once
+                                   never grow while the file is read */
+    CsvStream *stream;          /* streamed: the file read a window at a time */
+    DiagList *diags;            /* streamed: where a late UTF-8 or read error is reported */
+    DiagMark mark;              /* streamed: the diagnostics before the file's */
     int col[MAX_COLS];          /* field index of each requested column, -1 if absent */
     size_t ncols_header;
 } CsvFile;
@@ -36,8 +44,20 @@ typedef struct {
     size_t errors_before;
 } Loader;
 
+/* Closes the file. A streamed file found not UTF-8 (or unreadable) after its rows were
+ * read says only that, as a mapped one would have said before any row: what was said
+ * about its rows is taken back. */
 static void csv_close(CsvFile *f)
 {
+    if (f->stream) {
+        const CsvStreamError *e = csv_stream_error(f->stream);
+        if (e->kind == CSV_STREAM_BAD_UTF8 || e->kind == CSV_STREAM_IO) {
+            diag_rewind(f->diags, f->mark);
+            diag_add_file(f->diags, SEV_ERROR, f->path, (int)e->line, (int)e->column, "tenant",
+                          e->kind == CSV_STREAM_BAD_UTF8 ? "save the file as UTF-8" : NULL, "%s", e->message);
+        }
+        csv_stream_close(f->stream);
+    }
     csv_reader_free(f->reader);
     if (f->buf) file_view_close(&f->view);
     free(f->path);
@@ -54,10 +74,29 @@ static const char *trim(const char *s, size_t *len)
     return s;
 }
 
-/* Opens DIR/NAME and maps its header. Returns 1 when open, 0 when absent and
- * optional, -1 on an error (reported). names: the columns, required ones first. */
+/* The next row of a streamed or mapped file: csv_read_row's results, and
+ * CSV_STREAM_WINDOW_END from a stream (rows read before are gone after the next call). */
+static int read_row(CsvFile *f, CsvRow *row)
+{
+    return f->stream ? csv_stream_read_row(f->stream, row) : csv_read_row(f->reader, row);
+}
+
+/* The CSV error that ended the file: its message and place. */
+static const char *read_error(const CsvFile *f, unsigned *line, unsigned *column)
+{
+    if (!f->stream) return csv_reader_error(f->reader, line, column);
+    const CsvStreamError *e = csv_stream_error(f->stream);
+    *line = e->line;
+    *column = e->column;
+    return e->message;
+}
+
+/* Opens DIR/NAME and reads its header. Returns 1 when open, 0 when absent and
+ * optional, -1 on an error (reported). names: the columns, required ones first.
+ * streamed: read in windows (csvstream.h) rather than mapped, for a file whose
+ * fields are not kept; csv_next then also returns CSV_STREAM_WINDOW_END. */
 static int csv_open(Loader *ld, const char *dir, const char *name, int optional, const char *const *names,
-                    int nrequired, int ncols, CsvFile *f)
+                    int nrequired, int ncols, int streamed, CsvFile *f)
 {
     memset(f, 0, sizeof *f);
     f->path = dir ? str_printf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name)
@@ -68,34 +107,42 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         csv_close(f);
         return 0;
     }
-    char err[512];
-    if (file_view_open(&f->view, f->path, MAX_TENANT_FILE, err, sizeof err) == 0) {
+    char err[4200];
+    if (streamed) {
+        f->diags = ld->diags;
+        f->mark = diag_mark(ld->diags);
+        f->stream = csv_stream_open(f->path, MAX_TENANT_FILE, STREAM_WINDOW, err, sizeof err);
+    } else if (file_view_open(&f->view, f->path, MAX_TENANT_FILE, err, sizeof err) == 0) {
         f->buf = f->view.data;
         f->len = f->view.len;
     }
-    if (!f->buf) {
+    if (!f->buf && !f->stream) {
         diag_add_file(ld->diags, SEV_ERROR, f->path, 0, 0, "tenant", NULL, "%s", err);
         csv_close(f);
         return -1;
     }
-    size_t bad;
-    if (!utf8_valid_lines(f->buf, f->len, &bad, &f->line_ends)) {
-        int line, column;
-        text_position(f->buf, bad, &line, &column);
-        diag_add_file(ld->diags, SEV_ERROR, f->path, line, column, "tenant", "save the file as UTF-8",
-                      "invalid UTF-8 (byte 0x%02x)", (unsigned char)f->buf[bad]);
-        csv_close(f);
-        return -1;
+    if (!streamed) {
+        size_t bad;
+        if (!utf8_valid_lines(f->buf, f->len, &bad, &f->line_ends)) {
+            int line, column;
+            text_position(f->buf, bad, &line, &column);
+            diag_add_file(ld->diags, SEV_ERROR, f->path, line, column, "tenant", "save the file as UTF-8",
+                          "invalid UTF-8 (byte 0x%02x)", (unsigned char)f->buf[bad]);
+            csv_close(f);
+            return -1;
+        }
+        f->reader = csv_reader_new_const(f->buf, f->len);
+        if (!f->reader) fatal_oom();
     }
-    f->reader = csv_reader_new_const(f->buf, f->len);
-    if (!f->reader) fatal_oom();
     CsvRow row;
-    int rc = csv_read_row(f->reader, &row);
+    int rc;
+    while ((rc = read_row(f, &row)) == CSV_STREAM_WINDOW_END) continue;   /* windows of empty lines */
     if (rc <= 0) {
         unsigned line = 1, col = 1;
-        const char *why = rc < 0 ? csv_reader_error(f->reader, &line, &col) : "the file is empty: the header row is missing";
-        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
-        csv_close(f);
+        const char *why = rc < 0 ? read_error(f, &line, &col) : "the file is empty: the header row is missing";
+        if (!f->stream || rc == 0 || csv_stream_error(f->stream)->kind == CSV_STREAM_BAD_CSV)
+            diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
+        csv_close(f);   /* and a streamed file's UTF-8 or read error */
         return -1;
     }
     f->ncols_header = row.count;
@@ -129,27 +176,35 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         }
     }
     if (!ok) {
+        if (f->stream) csv_stream_check_rest(f->stream);   /* a mapped file's UTF-8 check comes first */
         csv_close(f);
         return -1;
     }
     return 1;
 }
 
-/* Reads the next data row; -1 on malformed input (reported), 0 at the end. A row whose
- * field count differs from the header's is malformed. */
+enum { ROW_SKIPPED = 2, NEXT_WINDOW = 3 };
+
+/* Reads the next data row: 1, or -1 on malformed input (reported), 0 at the end. A row
+ * whose field count differs from the header's is malformed: reported, ROW_SKIPPED. A
+ * streamed file also returns NEXT_WINDOW: the fields of the rows read so far go at the
+ * next call (see csv_open). */
 static int csv_next(Loader *ld, CsvFile *f, CsvRow *row)
 {
-    int rc = csv_read_row(f->reader, row);
+    int rc = read_row(f, row);
+    if (rc == CSV_STREAM_WINDOW_END) return NEXT_WINDOW;
     if (rc < 0) {
+        if (f->stream && csv_stream_error(f->stream)->kind != CSV_STREAM_BAD_CSV)
+            return -1;   /* csv_close reports it */
         unsigned line, col;
-        const char *why = csv_reader_error(f->reader, &line, &col);
+        const char *why = read_error(f, &line, &col);
         diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
         return -1;
     }
     if (rc == 1 && row->count != f->ncols_header) {
         diag_add_file(ld->diags, SEV_ERROR, f->path, (int)row->line, 1, "tenant", NULL,
                       "the row has %zu fields, the header %zu", row->count, f->ncols_header);
-        return 2;   /* reported; the caller skips the row and goes on */
+        return ROW_SKIPPED;   /* reported; the caller skips the row and goes on */
     }
     return rc;
 }
@@ -393,7 +448,7 @@ static int load_users(Loader *ld, const char *dir)
 {
     static const char *const cols[] = { "user", "usage_location", "proxy_addresses" };
     CsvFile f;
-    if (csv_open(ld, dir, "users.csv", 0, cols, 1, 3, &f) <= 0) return 0;
+    if (csv_open(ld, dir, "users.csv", 0, cols, 1, 3, 0, &f) <= 0) return 0;
     Tenant *t = ld->t;
     size_t cap = 0;
     unsigned *lines = NULL;
@@ -440,7 +495,7 @@ static int load_users(Loader *ld, const char *dir)
             batch[nbatch].proxies = field(&f, &row, 2, &batch[nbatch].plen, NULL);
             nbatch++;
         }
-        if (rc == 2 || (rc == 1 && nbatch < BATCH)) continue;
+        if (rc == ROW_SKIPPED || (rc == 1 && nbatch < BATCH)) continue;
         for (size_t k = 0; k < nbatch; k++) {
             batch[k].hash = name_index_hash(&t->user_index, batch[k].id, batch[k].len);
             name_index_prefetch(&t->user_index, batch[k].hash);
@@ -503,7 +558,7 @@ static int load_members(Loader *ld, const char *dir)
 {
     static const char *const cols[] = { "group", "member" };
     CsvFile f;
-    if (csv_open(ld, dir, "members.csv", 0, cols, 2, 2, &f) <= 0) return 0;
+    if (csv_open(ld, dir, "members.csv", 0, cols, 2, 2, 1, &f) <= 0) return 0;
     Tenant *t = ld->t;
     Policy *p = ld->p;
     NameIndex groups;                 /* every group name of members.csv and the rules */
@@ -513,9 +568,10 @@ static int load_members(Loader *ld, const char *dir)
         name_index_put(&groups, p->groups[g].name, strlen(p->groups[g].name), ngroups);
         ngroups++;
     }
-    /* per row: the member (user index, NESTED_BIT | group, or UNRESOLVED) and its line */
-    size_t lines_in_file = f.line_ends;
-    size_t rows_cap = lines_in_file + 1, nrows = 0;
+    /* per row: the member (user index, NESTED_BIT | group, or UNRESOLVED) and its line;
+     * the file is streamed, so its rows are not counted first: the arrays are sized for
+     * rows of 32 bytes (a user id of 20 and a group name of 10), and grow if need be */
+    size_t rows_cap = csv_stream_size(f.stream) / 32 + 64, nrows = 0;
     uint32_t *row_member = mem_huge(malloc(rows_cap * sizeof *row_member), rows_cap * sizeof *row_member);
     uint32_t *row_line = mem_huge(malloc(rows_cap * sizeof *row_line), rows_cap * sizeof *row_line);
     if (!row_member || !row_line) fatal_oom();
@@ -540,6 +596,7 @@ static int load_members(Loader *ld, const char *dir)
     for (;;) {
         rc = csv_next(ld, &f, &row);
         if (rc < 0) broken = 1;
+        if (rc == NEXT_WINDOW) last_group = NULL;   /* the names read so far go */
         if (rc == 1) {
             size_t glen, mlen;
             unsigned gcol, mcol;
@@ -559,7 +616,14 @@ static int load_members(Loader *ld, const char *dir)
                 if (!grow_array((void **)&runs, &runs_cap, nruns + 1, sizeof *runs)) fatal_oom();
                 runs[nruns++] = (MemberRun){ (uint32_t)g, (uint32_t)nrows, 0 };
             }
-            if (nrows == rows_cap) fatal_oom();   /* more rows than lines: cannot be */
+            if (nrows == rows_cap) {
+                size_t cap = rows_cap;
+                if (!grow_array((void **)&row_member, &cap, nrows + 1, sizeof *row_member) ||
+                    !grow_array((void **)&row_line, &rows_cap, nrows + 1, sizeof *row_line))
+                    fatal_oom();
+                mem_huge(row_member, rows_cap * sizeof *row_member);
+                mem_huge(row_line, rows_cap * sizeof *row_line);
+            }
             runs[nruns - 1].count++;
             row_line[nrows] = row.line;
             batch_name[nbatch] = member;
@@ -569,8 +633,8 @@ static int load_members(Loader *ld, const char *dir)
             nbatch++;
             nrows++;
         }
-        if (rc == 2) continue;
-        if (nbatch == BATCH || (rc <= 0 && nbatch)) {
+        if (rc == ROW_SKIPPED) continue;
+        if (nbatch == BATCH || (rc != 1 && nbatch)) {
             name_index_find_many(&t->user_index, nbatch, batch_name, batch_len, batch_user);
             for (size_t k = 0; k < nbatch; k++) {
                 row_member[batch_row[k]] = batch_user[k] >= 0 ? (uint32_t)batch_user[k] : UNRESOLVED;
@@ -688,8 +752,8 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
 {
     static const char *const cols[] = { "user", "product", "disabled_plans", "group", "error" };
     CsvFile f;
-    int rc = state_path ? csv_open(ld, NULL, state_path, 0, cols, 2, 5, &f)
-                        : csv_open(ld, dir, "licenses.csv", 1, cols, 2, 5, &f);
+    int rc = state_path ? csv_open(ld, NULL, state_path, 0, cols, 2, 5, 0, &f)
+                        : csv_open(ld, dir, "licenses.csv", 1, cols, 2, 5, 0, &f);
     if (rc <= 0) return rc == 0;
     Tenant *t = ld->t;
     Policy *p = ld->p;
@@ -698,7 +762,7 @@ static int load_licenses(Loader *ld, const char *dir, const char *state_path)
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
         if (rc < 0) { broken = 1; break; }
-        if (rc == 2) continue;
+        if (rc == ROW_SKIPPED) continue;
         size_t ulen, plen, dlen, glen, elen;
         unsigned ucol, pcol, dcol;
         const char *uid = field(&f, &row, 0, &ulen, &ucol);
@@ -782,7 +846,7 @@ static int load_skus(Loader *ld, const char *dir)
 {
     static const char *const cols[] = { "product", "seats" };
     CsvFile f;
-    int rc = csv_open(ld, dir, "skus.csv", 1, cols, 2, 2, &f);
+    int rc = csv_open(ld, dir, "skus.csv", 1, cols, 2, 2, 0, &f);
     if (rc <= 0) return rc == 0;
     Policy *p = ld->p;
     unsigned *seen = calloc(p->nproducts + 1, sizeof *seen);
@@ -791,7 +855,7 @@ static int load_skus(Loader *ld, const char *dir)
     int broken = 0;   /* malformed CSV: the rest of the file is unread */
     while ((rc = csv_next(ld, &f, &row)) != 0) {
         if (rc < 0) { broken = 1; break; }
-        if (rc == 2) continue;
+        if (rc == ROW_SKIPPED) continue;
         size_t plen, slen;
         unsigned pcol, scol;
         const char *prod = field(&f, &row, 0, &plen, &pcol);
