@@ -105,6 +105,38 @@ static void write_file(const char *src, size_t len)
     close(fd);
 }
 
+/* Writes src to a new file and opens a stream over it with windows of `window` bytes. */
+static CsvStream *open_over(const char *src, size_t window)
+{
+    write_file(src, strlen(src));
+    char err[256];
+    CsvStream *s = csv_stream_open(path, 0, window, err, sizeof err);
+    assert_non_null(s);
+    return s;
+}
+
+/* Closes a stream of open_over and removes its file. */
+static void close_over(CsvStream *s)
+{
+    csv_stream_close(s);
+    unlink(path);
+}
+
+/* Reads to the end, which must come without an error: the rows, and through *ends the
+ * window ends on the way. */
+static int count_rows(CsvStream *s, int *ends)
+{
+    CsvRow row;
+    int rows = 0, rc;
+    *ends = 0;
+    while ((rc = csv_stream_read_row(s, &row)) != 0) {
+        assert_true(rc == 1 || rc == CSV_STREAM_WINDOW_END);
+        if (rc == 1) rows++;
+        else (*ends)++;
+    }
+    return rows;
+}
+
 /* What the stream says with windows of `window` bytes. */
 static void streamed(size_t window, Outcome *o)
 {
@@ -183,34 +215,21 @@ static void test_window_ends_and_size(void **state)
 {
     (void)state;
     const char *src = "h\na\nb\nc\n";
-    write_file(src, strlen(src));
-    char err[256];
-    CsvStream *s = csv_stream_open(path, 0, 4, err, sizeof err);
-    assert_non_null(s);
+    CsvStream *s = open_over(src, 4);
     assert_int_equal(csv_stream_size(s), strlen(src));
-    CsvRow row;
-    int rows = 0, ends = 0, rc;
-    while ((rc = csv_stream_read_row(s, &row)) != 0) {
-        assert_true(rc == 1 || rc == CSV_STREAM_WINDOW_END);
-        if (rc == 1) rows++;
-        else ends++;
-    }
-    assert_int_equal(rows, 4);
+    int ends;
+    assert_int_equal(count_rows(s, &ends), 4);
     assert_int_equal(ends, 1);   /* [h\na\n], then [b\nc\n] reaches the file's size */
+    CsvRow row;
     assert_int_equal(csv_stream_read_row(s, &row), 0);
-    csv_stream_close(s);
-    unlink(path);
+    close_over(s);
 }
 
 /* check_rest: a bad byte after the point where the caller stopped is found. */
 static void test_check_rest(void **state)
 {
     (void)state;
-    const char *src = "h1,h2\nfine,row\nmore,rows\nbad,\xC3(\n";
-    write_file(src, strlen(src));
-    char err[256];
-    CsvStream *s = csv_stream_open(path, 0, 8, err, sizeof err);
-    assert_non_null(s);
+    CsvStream *s = open_over("h1,h2\nfine,row\nmore,rows\nbad,\xC3(\n", 8);
     CsvRow row;
     while (csv_stream_read_row(s, &row) != 1) continue;   /* the header */
     assert_int_equal(csv_stream_check_rest(s), -1);
@@ -218,16 +237,11 @@ static void test_check_rest(void **state)
     assert_int_equal(e->kind, CSV_STREAM_BAD_UTF8);
     assert_int_equal(e->line, 4);
     assert_int_equal(e->column, 5);
-    csv_stream_close(s);
-    unlink(path);
-    src = "h1,h2\nfine,row\n";
-    write_file(src, strlen(src));
-    s = csv_stream_open(path, 0, 8, err, sizeof err);
-    assert_non_null(s);
+    close_over(s);
+    s = open_over("h1,h2\nfine,row\n", 8);
     assert_int_equal(csv_stream_check_rest(s), 0);
     assert_int_equal(csv_stream_read_row(s, &row), 0);
-    csv_stream_close(s);
-    unlink(path);
+    close_over(s);
 }
 
 /* A file that grows while it is read is read at its size at open; one that shrinks
@@ -235,32 +249,23 @@ static void test_check_rest(void **state)
 static void test_file_changes_while_read(void **state)
 {
     (void)state;
-    const char *src = "h\na\nb\n";
-    write_file(src, strlen(src));
-    char err[256];
-    CsvStream *s = csv_stream_open(path, 0, 4, err, sizeof err);
-    assert_non_null(s);
+    CsvStream *s = open_over("h\na\nb\n", 4);
     FILE *f = fopen(path, "a");
     assert_non_null(f);
     fputs("grown,row\n", f);
     fclose(f);
+    int ends;
+    assert_int_equal(count_rows(s, &ends), 3);
+    close_over(s);
+    s = open_over("h\na\nb\n", 4);
+    assert_int_equal(truncate(path, 3), 0);
     CsvRow row;
-    int rows = 0, rc;
-    while ((rc = csv_stream_read_row(s, &row)) != 0) {
-        assert_true(rc == 1 || rc == CSV_STREAM_WINDOW_END);
-        if (rc == 1) rows++;
-    }
-    assert_int_equal(rows, 3);
-    csv_stream_close(s);
-    s = csv_stream_open(path, 0, 4, err, sizeof err);
-    assert_non_null(s);
-    assert_int_equal(truncate(path, 6), 0);
+    int rc;
     while ((rc = csv_stream_read_row(s, &row)) > 0) continue;
     assert_int_equal(rc, -1);
     assert_int_equal(csv_stream_error(s)->kind, CSV_STREAM_IO);
     assert_string_equal(csv_stream_error(s)->message, "the file changed (it shrank) while it was being read");
-    csv_stream_close(s);
-    unlink(path);
+    close_over(s);
 }
 
 /* Opening: the messages of a file that cannot be read, or is too large. */
