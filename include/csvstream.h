@@ -12,11 +12,11 @@
  * checked as UTF-8 and parsed by csv.h's reader. The result is the one csv.h gives
  * for the whole file: the same rows, lines and columns, and the same first error.
  * Only its order differs: a file that is not UTF-8 is found so at the window that
- * holds the bad byte, after the rows before it were read. And where the whole-file
- * check reports the bad byte even when the CSV breaks earlier, this stream, on a CSV
- * error, checks the rest of the file and reports the bad byte instead if there is
- * one. A caller that must match the whole-file order takes back what it said about
- * the file's rows when the error is CSV_STREAM_BAD_UTF8.
+ * holds the bad byte, after the rows before it were read; and where the whole-file
+ * check reports a bad byte even when the CSV breaks before it, a caller that stops
+ * early (a CSV error, a bad header) learns of it from csv_stream_check_rest. A caller
+ * that must match the whole-file order calls that when done with the rows, and takes
+ * back what it said about them when the error is CSV_STREAM_BAD_UTF8 or _IO.
  *
  * Ownership: the stream owns its descriptor, buffer and reader; fields point into
  * the buffer and stay valid until the window changes (csv_stream_read_row says
@@ -58,12 +58,15 @@ enum { CSV_STREAM_WINDOW_END = 2 };
 
 /* Reads the next row: 1 = a row, 0 = end of the file, -1 = an error (csv_stream_error;
  * every later call returns -1), CSV_STREAM_WINDOW_END = no row: the next call moves
- * to the next window, and the fields of every row read so far are gone then. */
+ * to the next window, and the fields of every row read so far are gone then. A CSV
+ * error leaves the rest of the file unread (and the rows' fields valid). */
 int csv_stream_read_row(CsvStream *s, CsvRow *row);
 
-/* Checks the rest of the file as UTF-8 without parsing it (a caller that stops early
- * on an error of its own, where the whole-file check would have found a bad byte
- * first): 0 when it is, or -1 with the error recorded. No row is read after it. */
+/* Checks the rest of the file as UTF-8 without parsing it, for a caller done with the
+ * rows (after a CSV error, an error of its own, or the end: the whole-file check
+ * would have found a bad byte anywhere first). -1 when a bad byte or a read error is
+ * found (now the stream's error), else 0 (a CSV error stays the error). The fields of
+ * the rows read are gone after it, and no row is read after it. */
 int csv_stream_check_rest(CsvStream *s);
 
 /* The error that ended the stream (kind CSV_STREAM_NO_ERROR if none). */

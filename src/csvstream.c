@@ -173,27 +173,20 @@ static int next_window(CsvStream *s, int quotes)
     return 0;
 }
 
-/* After a CSV error: the whole-file check would have found a bad UTF-8 byte (or a
- * read error) anywhere in the file first, so look at the rest for one. */
-static void check_rest(CsvStream *s)
-{
-    CsvStreamError csv_err = s->err;
-    s->err.kind = CSV_STREAM_NO_ERROR;
-    while (!s->last_window)
-        if (next_window(s, 0) < 0) return;
-    s->err = csv_err;
-}
-
 int csv_stream_check_rest(CsvStream *s)
 {
-    if (s->err.kind != CSV_STREAM_NO_ERROR) return -1;
+    if (s->err.kind == CSV_STREAM_BAD_UTF8 || s->err.kind == CSV_STREAM_IO) return -1;
     if (s->in_window) {
         s->buf[s->window] = s->saved;
         s->in_window = 0;
     }
-    check_rest(s);
+    CsvStreamError before = s->err;   /* none, or the CSV error that stopped the reading */
+    s->err.kind = CSV_STREAM_NO_ERROR;
     s->done = 1;
-    return s->err.kind == CSV_STREAM_NO_ERROR ? 0 : -1;
+    while (!s->last_window)   /* whole lines are enough: no UTF-8 sequence crosses a '\n' */
+        if (next_window(s, 0) < 0) return -1;
+    s->err = before;
+    return 0;
 }
 
 int csv_stream_read_row(CsvStream *s, CsvRow *row)
@@ -219,7 +212,6 @@ int csv_stream_read_row(CsvStream *s, CsvRow *row)
         unsigned line, column;
         const char *why = csv_reader_error(s->reader, &line, &column);
         s->err = (CsvStreamError){ CSV_STREAM_BAD_CSV, why, line, column };
-        check_rest(s);
         return -1;
     }
     if (s->last_window) {

@@ -45,13 +45,14 @@ typedef struct {
 } Loader;
 
 /* Closes the file. A streamed file found not UTF-8 (or unreadable) after its rows were
- * read says only that, as a mapped one would have said before any row: what was said
- * about its rows is taken back. */
+ * read, in the rows or in the rest a CSV error or a bad header left unread, says only
+ * that, as a mapped one would have said before any row: what was said about its rows
+ * is taken back. */
 static void csv_close(CsvFile *f)
 {
     if (f->stream) {
         const CsvStreamError *e = csv_stream_error(f->stream);
-        if (e->kind == CSV_STREAM_BAD_UTF8 || e->kind == CSV_STREAM_IO) {
+        if (csv_stream_check_rest(f->stream) < 0 && (e->kind == CSV_STREAM_BAD_UTF8 || e->kind == CSV_STREAM_IO)) {
             diag_rewind(f->diags, f->mark);
             diag_add_file(f->diags, SEV_ERROR, f->path, (int)e->line, (int)e->column, "tenant",
                           e->kind == CSV_STREAM_BAD_UTF8 ? "save the file as UTF-8" : NULL, "%s", e->message);
@@ -176,8 +177,7 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
         }
     }
     if (!ok) {
-        if (f->stream) csv_stream_check_rest(f->stream);   /* a mapped file's UTF-8 check comes first */
-        csv_close(f);
+        csv_close(f);   /* and a streamed file's UTF-8 or read error, which would come first */
         return -1;
     }
     return 1;

@@ -149,13 +149,14 @@ static void streamed(size_t window, Outcome *o)
     while ((rc = csv_stream_read_row(s, &row)) != 0) {
         if (rc == CSV_STREAM_WINDOW_END) continue;
         if (rc < 0) {
+            assert_int_equal(csv_stream_read_row(s, &row), -1);   /* it stays failed */
+            csv_stream_check_rest(s);   /* a bad byte after a CSV error comes first */
             const CsvStreamError *e = csv_stream_error(s);
             o->failed = e->kind == CSV_STREAM_BAD_UTF8 ? 2 : 1;
             assert_true(e->kind == CSV_STREAM_BAD_UTF8 || e->kind == CSV_STREAM_BAD_CSV);
             snprintf(o->message, sizeof o->message, "%s", e->message);
             o->line = e->line;
             o->column = e->column;
-            assert_int_equal(csv_stream_read_row(s, &row), -1);   /* it stays failed */
             break;
         }
         assert_true(o->nrows < 64);
@@ -244,6 +245,27 @@ static void test_check_rest(void **state)
     close_over(s);
 }
 
+/* A CSV error leaves the rows read before it where they are (the loader looks their
+ * fields up after it), even with a bad byte later, which check_rest then finds. */
+static void test_fields_survive_a_csv_error(void **state)
+{
+    (void)state;
+    CsvStream *s = open_over("group,member\nSales,alice\n\"b\"x,y\nmore,rows\nlast,\xFF\n", 40);
+    CsvRow row;   /* one window of 32 bytes: the header, alice's row and the broken one */
+    assert_int_equal(csv_stream_read_row(s, &row), 1);
+    assert_int_equal(csv_stream_read_row(s, &row), 1);
+    const char *member = row.fields[1].text;
+    size_t len = row.fields[1].len;
+    assert_int_equal(csv_stream_read_row(s, &row), -1);
+    assert_int_equal(csv_stream_error(s)->kind, CSV_STREAM_BAD_CSV);
+    assert_int_equal(len, 5);
+    assert_memory_equal(member, "alice", 5);   /* still there: nothing was read past the error */
+    assert_int_equal(csv_stream_check_rest(s), -1);
+    assert_int_equal(csv_stream_error(s)->kind, CSV_STREAM_BAD_UTF8);
+    assert_int_equal(csv_stream_error(s)->line, 5);
+    close_over(s);
+}
+
 /* A file that grows while it is read is read at its size at open; one that shrinks
  * is an error, not a short file. */
 static void test_file_changes_while_read(void **state)
@@ -290,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_long_file),
         cmocka_unit_test(test_window_ends_and_size),
         cmocka_unit_test(test_check_rest),
+        cmocka_unit_test(test_fields_survive_a_csv_error),
         cmocka_unit_test(test_file_changes_while_read),
         cmocka_unit_test(test_open_errors),
     };
