@@ -6,10 +6,13 @@
  * first touch of each page, twice the time on this project's machines
  * (docs/PERFORMANCE.md), and the file's pages stay out of the process's memory.
  *
- * Each window ends after the last line end ('\n') that lies outside quotes (an even
- * count of quotes before it in the window), so rows, quoted fields and UTF-8
- * sequences are never cut; a row longer than the window makes it grow. A window is
- * checked as UTF-8 and parsed by csv.h's reader. The result is the one csv.h gives
+ * Each window ends after the last line end ('\n', or a lone '\r') that lies outside
+ * quotes (an even count of quotes before it in the window), so rows, quoted fields and
+ * UTF-8 sequences are never cut; a row longer than the window makes it grow. A stray
+ * quote (outside quotes, not starting a field) ends the window right after it: the
+ * reader stops there with an error, and the window need not grow to the end of the
+ * file for a line end that would never count. A window is checked as UTF-8 and
+ * parsed by csv.h's reader. The result is the one csv.h gives
  * for the whole file: the same rows, lines and columns, and the same first error.
  * Only its order differs: a file that is not UTF-8 is found so at the window that
  * holds the bad byte, after the rows before it were read; and where the whole-file

@@ -34,6 +34,9 @@ struct CsvStream {
     size_t total;               /* bytes read from the file */
     size_t size;                /* the file's size when opened: the bytes read */
     size_t newlines;            /* '\n' bytes before buf[0] */
+    size_t line_bytes;          /* bytes between the last '\n' before buf[0] and buf[0]
+                                   (a window may start after a lone '\r') */
+    size_t next_line_bytes;     /* the same for the next window */
     size_t window_newlines;     /* '\n' bytes in [0, window) */
     CsvReader *reader;          /* made at the first window, pointed at each next one */
     CsvStreamError err;
@@ -117,9 +120,13 @@ static int fill(CsvStream *s)
     return 0;
 }
 
-/* The end of the whole lines of b[0..n): after the last '\n', or 0 when there is none.
- * With quotes set, only a '\n' outside quotes counts: one after an even number of
- * quotes ("" escapes come in pairs, and b starts outside quotes). */
+/* The end of the whole lines of b[0..n): after the last line end, or 0 when there is
+ * none. A line end is a '\n', or a lone '\r' (one whose next byte is here and is not
+ * '\n'). With quotes set, only a line end outside quotes counts: one after an even
+ * number of quotes ("" escapes come in pairs, and b starts outside quotes); and a
+ * quote outside quotes that does not start a field (a stray one, which the reader
+ * stops at as an error) ends the window right after it, since no later line end would
+ * count and the window would grow to the end of the file. */
 static size_t lines_end(const char *b, size_t n, int quotes)
 {
     size_t end = 0, from = 0;
@@ -129,11 +136,12 @@ static size_t lines_end(const char *b, size_t n, int quotes)
         size_t upto = q ? (size_t)(q - b) : n;
         if (!inside)
             for (size_t i = upto; i > from; i--)
-                if (b[i - 1] == '\n') {
+                if (b[i - 1] == '\n' || (b[i - 1] == '\r' && i < n && b[i] != '\n')) {
                     end = i;
                     break;
                 }
         if (!q) return end;
+        if (!inside && upto > 0 && !strchr(",\n\r\"", b[upto - 1])) return upto + 1;   /* stray */
         inside = !inside;
         from = upto + 1;
     }
@@ -145,6 +153,7 @@ static size_t lines_end(const char *b, size_t n, int quotes)
 static int next_window(CsvStream *s, int quotes)
 {
     size_t rest = s->filled - s->window;
+    s->line_bytes = s->next_line_bytes;
     memmove(s->buf, s->buf + s->window, rest);
     s->filled = rest;
     s->newlines += s->window_newlines;
@@ -162,10 +171,15 @@ static int next_window(CsvStream *s, int quotes)
         s->cap *= 2;
     }
     s->last_window = s->at_eof && s->window == s->filled;
+    size_t i = s->window;   /* (counted now: the reader writes over the line ends it passes) */
+    while (i > 0 && s->buf[i - 1] != '\n') i--;
+    s->next_line_bytes = i > 0 ? s->window - i : s->line_bytes + s->window;
     size_t bad;
     if (!utf8_valid_lines(s->buf, s->window, &bad, &s->window_newlines)) {
         int line, column;
         text_position(s->buf, bad, &line, &column);
+        if (line == 1)   /* the window starts after a lone '\r': text_position counts on from the '\n' before */
+            column = s->line_bytes > (size_t)(INT_MAX - column) ? INT_MAX : column + (int)s->line_bytes;
         size_t at = s->newlines + (size_t)line;
         return stream_fail(s, CSV_STREAM_BAD_UTF8, at > INT_MAX ? INT_MAX : (unsigned)at, (unsigned)column,
                            "invalid UTF-8 (byte 0x%02x)", (unsigned char)s->buf[bad]);

@@ -30,10 +30,15 @@ static const struct { const char *text; size_t len; } inputs[] = {
     IN("\xEF\xBB\xBFgroup,member\nSales,alice\n"),                       /* a byte-order mark */
     IN("h1,h2\r\nx,y\r\n\r\nz,w\r\n"),                                    /* CRLF, an empty line */
     IN("h1,h2\rx,y\rz,w"),                                                /* lone CRs only */
+    IN("h1,h2\rx,y\rz,\xFF\r"),                                          /* its bad byte's column */
+    IN("h1,h2\r\nx,y\rz,\xC3\r\nw,\xC3(\n"),
     IN("h1,h2\n\"a\nb\",c\n\"d\"\"e\",\"f\r\ng\"\nlast,row"),            /* quoted line ends, "" */
     IN("h,\"quoted, with comma\"\n\"\",\"\"\"\"\n,\n"),
     IN("h1,h2\n\"never ends,x\ny,z\n"),                                   /* CSV errors ... */
     IN("h1,h2\nab\"c,d\n"),
+    IN("h1,h2\nSal\"es,x\nmore,rows\n\"a\",\"b\"\n"),                   /* stray quotes */
+    IN("h1,h2\n\"a\" \"b\",c\nd,e\n"),
+    IN("h1,h2\n\"a\"\"\",\"\"\"b\"\nx\"y,z\n"),
     IN("h1,h2\n\"ab\"c,d\n"),
     IN("h1,h2\nok,row\nnul\0here,x\n"),
     IN("h1,h2\n\xC3\xA9t\xC3\xA9,\xE2\x82\xAC\n"),                        /* UTF-8 */
