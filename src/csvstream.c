@@ -27,7 +27,7 @@ struct CsvStream {
     size_t filled;              /* bytes in buf */
     size_t window;              /* [0, window): the rows being parsed */
     char saved;                 /* buf[window] under the sentinel */
-    int at_eof;                 /* read() has said end of file */
+    int at_eof;                 /* the file's size at open has been read */
     int last_window;            /* the window reaches the end of the file */
     int in_window;              /* rows of the window are being read */
     int done;                   /* the end of the file was returned */
@@ -100,12 +100,8 @@ static int stream_fail(CsvStream *s, CsvStreamErrorKind kind, unsigned line, uns
  * recorded: a read error, or a file that shrank). */
 static int fill(CsvStream *s)
 {
-    while (!s->at_eof && s->filled < s->cap) {
+    while (s->filled < s->cap && s->total < s->size) {
         size_t want = s->cap - s->filled, left = s->size - s->total;
-        if (left == 0) {
-            s->at_eof = 1;
-            break;
-        }
         ssize_t got = read(s->fd, s->buf + s->filled, want < left ? want : left);
         if (got < 0) {
             if (errno == EINTR) continue;
@@ -116,7 +112,7 @@ static int fill(CsvStream *s)
         s->filled += (size_t)got;
         s->total += (size_t)got;
     }
-    if (s->total == s->size) s->at_eof = 1;
+    s->at_eof = s->total == s->size;
     return 0;
 }
 
@@ -141,7 +137,7 @@ static size_t lines_end(const char *b, size_t n, int quotes)
                     break;
                 }
         if (!q) return end;
-        if (!inside && upto > 0 && !strchr(",\n\r\"", b[upto - 1])) return upto + 1;   /* stray */
+        if (!inside && upto > 0 && !memchr(",\n\r\"", b[upto - 1], 4)) return upto + 1;   /* stray */
         inside = !inside;
         from = upto + 1;
     }
@@ -187,13 +183,18 @@ static int next_window(CsvStream *s, int quotes)
     return 0;
 }
 
+/* Done with the window's rows: the byte under the sentinel comes back. */
+static void end_window(CsvStream *s)
+{
+    if (!s->in_window) return;
+    s->buf[s->window] = s->saved;
+    s->in_window = 0;
+}
+
 int csv_stream_check_rest(CsvStream *s)
 {
     if (s->err.kind == CSV_STREAM_BAD_UTF8 || s->err.kind == CSV_STREAM_IO) return -1;
-    if (s->in_window) {
-        s->buf[s->window] = s->saved;
-        s->in_window = 0;
-    }
+    end_window(s);
     CsvStreamError before = s->err;   /* none, or the CSV error that stopped the reading */
     s->err.kind = CSV_STREAM_NO_ERROR;
     s->done = 1;
@@ -220,8 +221,7 @@ int csv_stream_read_row(CsvStream *s, CsvRow *row)
     }
     int rc = csv_read_row(s->reader, row);
     if (rc == 1) return 1;
-    s->buf[s->window] = s->saved;
-    s->in_window = 0;
+    end_window(s);
     if (rc < 0) {
         unsigned line, column;
         const char *why = csv_reader_error(s->reader, &line, &column);

@@ -82,14 +82,23 @@ static int read_row(CsvFile *f, CsvRow *row)
     return f->stream ? csv_stream_read_row(f->stream, row) : csv_read_row(f->reader, row);
 }
 
-/* The CSV error that ended the file: its message and place. */
-static const char *read_error(const CsvFile *f, unsigned *line, unsigned *column)
+/* Reports the error that ended the reading of f, when it is a CSV error; a streamed
+ * file's UTF-8 or read error is csv_close's to report (it takes back what was said
+ * about the rows first). */
+static void report_read_error(Loader *ld, const CsvFile *f)
 {
-    if (!f->stream) return csv_reader_error(f->reader, line, column);
-    const CsvStreamError *e = csv_stream_error(f->stream);
-    *line = e->line;
-    *column = e->column;
-    return e->message;
+    unsigned line, column;
+    const char *why;
+    if (f->stream) {
+        const CsvStreamError *e = csv_stream_error(f->stream);
+        if (e->kind != CSV_STREAM_BAD_CSV) return;
+        why = e->message;
+        line = e->line;
+        column = e->column;
+    } else {
+        why = csv_reader_error(f->reader, &line, &column);
+    }
+    diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)column, "tenant", NULL, "%s", why);
 }
 
 /* Opens DIR/NAME and reads its header. Returns 1 when open, 0 when absent and
@@ -139,10 +148,9 @@ static int csv_open(Loader *ld, const char *dir, const char *name, int optional,
     int rc;
     while ((rc = read_row(f, &row)) == CSV_STREAM_WINDOW_END) continue;   /* windows of empty lines */
     if (rc <= 0) {
-        unsigned line = 1, col = 1;
-        const char *why = rc < 0 ? read_error(f, &line, &col) : "the file is empty: the header row is missing";
-        if (!f->stream || rc == 0 || csv_stream_error(f->stream)->kind == CSV_STREAM_BAD_CSV)
-            diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
+        if (rc < 0) report_read_error(ld, f);
+        else diag_add_file(ld->diags, SEV_ERROR, f->path, 1, 1, "tenant", NULL,
+                           "the file is empty: the header row is missing");
         csv_close(f);   /* and a streamed file's UTF-8 or read error */
         return -1;
     }
@@ -194,11 +202,7 @@ static int csv_next(Loader *ld, CsvFile *f, CsvRow *row)
     int rc = read_row(f, row);
     if (rc == CSV_STREAM_WINDOW_END) return NEXT_WINDOW;
     if (rc < 0) {
-        if (f->stream && csv_stream_error(f->stream)->kind != CSV_STREAM_BAD_CSV)
-            return -1;   /* csv_close reports it */
-        unsigned line, col;
-        const char *why = read_error(f, &line, &col);
-        diag_add_file(ld->diags, SEV_ERROR, f->path, (int)line, (int)col, "tenant", NULL, "%s", why);
+        report_read_error(ld, f);
         return -1;
     }
     if (rc == 1 && row->count != f->ncols_header) {
